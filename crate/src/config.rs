@@ -1,0 +1,245 @@
+//! The run configuration and its URL form, so that a link reproduces a run exactly.
+//!
+//! `from_query` never fails: a bad or unknown parameter is corrected (clamped or reset to its
+//! default) and reported as a [`Notice`] for the page to show. `to_query` writes only what
+//! differs from the defaults, and `from_query(to_query(c)) == c`.
+
+use std::fmt::Display;
+use std::ops::RangeInclusive;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::images::SampleSpec;
+use crate::pipeline::ThumbSpec;
+use crate::technique::TechniqueKind;
+
+/// Version of the URL format, written as `v=`.
+pub const QUERY_VERSION: u32 = 1;
+
+/// Everything that decides a run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Config {
+    /// The techniques to run, in page order.
+    pub techniques: Vec<TechniqueKind>,
+    /// Threads for the threads technique; `None`: as many as the device has cores.
+    pub threads: Option<u32>,
+    /// Number of images in the batch.
+    pub images: u32,
+    /// Side of each (square) sample image, pixels.
+    pub size: u32,
+    /// Longer side of each thumbnail, pixels.
+    pub thumb: u32,
+    /// Seed of the sample batch.
+    pub seed: u64,
+    /// Start the run as soon as the page has loaded.
+    pub autorun: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            techniques: TechniqueKind::ALL.to_vec(),
+            threads: None,
+            images: 16,
+            size: 2000,
+            thumb: 256,
+            seed: 1,
+            autorun: false,
+        }
+    }
+}
+
+/// Allowed range of `threads`.
+pub const THREADS: RangeInclusive<u32> = 1..=16;
+/// Allowed range of `images`.
+pub const IMAGES: RangeInclusive<u32> = 1..=64;
+/// Allowed range of `size`: up to 16 MP per image.
+pub const SIZE: RangeInclusive<u32> = 16..=4000;
+/// Allowed range of `thumb`.
+pub const THUMB: RangeInclusive<u32> = 8..=1024;
+
+/// A URL parameter that was corrected, and how.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    /// The parameter's name.
+    pub param: String,
+    /// What was wrong and what is used instead.
+    pub message: String,
+}
+
+impl Config {
+    /// The sample batch this configuration asks for.
+    pub fn samples(&self) -> SampleSpec {
+        SampleSpec { seed: self.seed, count: self.images, width: self.size, height: self.size }
+    }
+
+    /// The thumbnail this configuration asks for.
+    pub fn thumb_spec(&self) -> ThumbSpec {
+        ThumbSpec { max_side: self.thumb }
+    }
+
+    /// Reads a query string (with or without the leading `?`).
+    pub fn from_query(query: &str) -> (Config, Vec<Notice>) {
+        let mut config = Config::default();
+        let mut notices = Vec::new();
+        let mut note = |param: &str, message: String| {
+            notices.push(Notice { param: param.to_string(), message });
+        };
+        let query = query.strip_prefix('?').unwrap_or(query);
+        for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+            let value = value.trim();
+            match key.as_ref() {
+                "v" => {
+                    if value != QUERY_VERSION.to_string() {
+                        note("v", format!("unknown link version “{value}”; read as version {QUERY_VERSION}"));
+                    }
+                }
+                "techniques" => {
+                    let mut chosen = Vec::new();
+                    for id in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                        match TechniqueKind::from_id(id) {
+                            Some(k) if !chosen.contains(&k) => chosen.push(k),
+                            Some(_) => {}
+                            None => note("techniques", format!("unknown technique “{id}” ignored")),
+                        }
+                    }
+                    if chosen.is_empty() {
+                        note("techniques", "no known technique given; running all".into());
+                        chosen = TechniqueKind::ALL.to_vec();
+                    }
+                    chosen.sort_by_key(|k| TechniqueKind::ALL.iter().position(|a| a == k));
+                    config.techniques = chosen;
+                }
+                "threads" if value == "auto" => config.threads = None,
+                "threads" => {
+                    config.threads = Some(ranged("threads", value, THREADS, 2, &mut note));
+                }
+                "images" => config.images = ranged("images", value, IMAGES, 16, &mut note),
+                "size" => config.size = ranged("size", value, SIZE, 2000, &mut note),
+                "thumb" => config.thumb = ranged("thumb", value, THUMB, 256, &mut note),
+                "seed" => {
+                    config.seed = value.parse().unwrap_or_else(|_| {
+                        note("seed", format!("“{value}” is not a whole number from 0 to {}; using 1", u64::MAX));
+                        1
+                    });
+                }
+                "autorun" => {
+                    config.autorun = match value {
+                        "1" | "true" | "" => true,
+                        "0" | "false" => false,
+                        _ => {
+                            note("autorun", format!("“{value}” is not 0 or 1; not starting by itself"));
+                            false
+                        }
+                    };
+                }
+                other => note(other, format!("unknown parameter “{other}” ignored")),
+            }
+        }
+        (config, notices)
+    }
+
+    /// Writes the query string (without `?`) that reproduces this configuration.
+    pub fn to_query(&self) -> String {
+        let d = Config::default();
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        q.append_pair("v", &QUERY_VERSION.to_string());
+        if self.techniques != d.techniques {
+            let ids: Vec<&str> = self.techniques.iter().map(|k| k.id()).collect();
+            q.append_pair("techniques", &ids.join(","));
+        }
+        if let Some(n) = self.threads {
+            q.append_pair("threads", &n.to_string());
+        }
+        for (name, value, default) in [
+            ("images", self.images, d.images),
+            ("size", self.size, d.size),
+            ("thumb", self.thumb, d.thumb),
+        ] {
+            if value != default {
+                q.append_pair(name, &value.to_string());
+            }
+        }
+        if self.seed != d.seed {
+            q.append_pair("seed", &self.seed.to_string());
+        }
+        if self.autorun {
+            q.append_pair("autorun", "1");
+        }
+        q.finish()
+    }
+}
+
+/// Parses a whole number in `range`: out of range is clamped, unreadable is `default`.
+fn ranged<T: FromStr + PartialOrd + Copy + Display>(
+    param: &str,
+    value: &str,
+    range: RangeInclusive<T>,
+    default: T,
+    note: &mut impl FnMut(&str, String),
+) -> T {
+    let (lo, hi) = (*range.start(), *range.end());
+    match value.parse::<T>() {
+        Ok(v) if v < lo => {
+            note(param, format!("{v} is below {lo}; using {lo}"));
+            lo
+        }
+        Ok(v) if v > hi => {
+            note(param, format!("{v} is above {hi}; using {hi}"));
+            hi
+        }
+        Ok(v) => v,
+        Err(_) => {
+            note(param, format!("“{value}” is not a whole number from {lo} to {hi}; using {default}"));
+            default
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_round_trip_to_a_short_link() {
+        assert_eq!(Config::default().to_query(), "v=1");
+        assert_eq!(Config::from_query("?v=1"), (Config::default(), vec![]));
+        assert_eq!(Config::from_query(""), (Config::default(), vec![]));
+    }
+
+    #[test]
+    fn every_field_round_trips() {
+        let c = Config {
+            techniques: vec![TechniqueKind::Sequential, TechniqueKind::Cooperative],
+            threads: Some(3),
+            images: 5,
+            size: 640,
+            thumb: 100,
+            seed: u64::MAX,
+            autorun: true,
+        };
+        assert_eq!(Config::from_query(&c.to_query()), (c, vec![]));
+    }
+
+    #[test]
+    fn bad_values_are_corrected_with_a_notice() {
+        let (c, n) = Config::from_query("threads=0&images=9999&size=abc&seed=-4&techniques=threads,nope&zoom=2");
+        assert_eq!(c.threads, Some(1));
+        assert_eq!(c.images, 64);
+        assert_eq!(c.size, 2000);
+        assert_eq!(c.seed, 1);
+        assert_eq!(c.techniques, vec![TechniqueKind::Threads]);
+        let params: Vec<&str> = n.iter().map(|n| n.param.as_str()).collect();
+        assert_eq!(params, ["threads", "images", "size", "seed", "techniques", "zoom"]);
+    }
+
+    #[test]
+    fn techniques_are_deduplicated_ordered_and_never_empty() {
+        let (c, _) = Config::from_query("techniques=cooperative,sequential,cooperative");
+        assert_eq!(c.techniques, vec![TechniqueKind::Sequential, TechniqueKind::Cooperative]);
+        let (c, n) = Config::from_query("techniques=");
+        assert_eq!(c.techniques, TechniqueKind::ALL.to_vec());
+        assert_eq!(n.len(), 1);
+    }
+}
