@@ -71,12 +71,19 @@ pub struct Notice {
 impl Config {
     /// The sample batch this configuration asks for.
     pub fn samples(&self) -> SampleSpec {
-        SampleSpec { seed: self.seed, count: self.images, width: self.size, height: self.size }
+        SampleSpec {
+            seed: self.seed,
+            count: self.images,
+            width: self.size,
+            height: self.size,
+        }
     }
 
     /// The thumbnail this configuration asks for.
     pub fn thumb_spec(&self) -> ThumbSpec {
-        ThumbSpec { max_side: self.thumb }
+        ThumbSpec {
+            max_side: self.thumb,
+        }
     }
 
     /// Reads a query string (with or without the leading `?`).
@@ -84,7 +91,10 @@ impl Config {
         let mut config = Config::default();
         let mut notices = Vec::new();
         let mut note = |param: &str, message: String| {
-            notices.push(Notice { param: param.to_string(), message });
+            notices.push(Notice {
+                param: param.to_string(),
+                message,
+            });
         };
         let query = query.strip_prefix('?').unwrap_or(query);
         for (key, value) in form_urlencoded::parse(query.as_bytes()) {
@@ -92,7 +102,12 @@ impl Config {
             match key.as_ref() {
                 "v" => {
                     if value != QUERY_VERSION.to_string() {
-                        note("v", format!("unknown link version “{value}”; read as version {QUERY_VERSION}"));
+                        note(
+                            "v",
+                            format!(
+                                "unknown link version “{value}”; read as version {QUERY_VERSION}"
+                            ),
+                        );
                     }
                 }
                 "techniques" => {
@@ -120,7 +135,13 @@ impl Config {
                 "thumb" => config.thumb = ranged("thumb", value, THUMB, 256, &mut note),
                 "seed" => {
                     config.seed = value.parse().unwrap_or_else(|_| {
-                        note("seed", format!("“{value}” is not a whole number from 0 to {}; using 1", u64::MAX));
+                        note(
+                            "seed",
+                            format!(
+                                "“{value}” is not a whole number from 0 to {}; using 1",
+                                u64::MAX
+                            ),
+                        );
                         1
                     });
                 }
@@ -129,7 +150,10 @@ impl Config {
                         "1" | "true" | "" => true,
                         "0" | "false" => false,
                         _ => {
-                            note("autorun", format!("“{value}” is not 0 or 1; not starting by itself"));
+                            note(
+                                "autorun",
+                                format!("“{value}” is not 0 or 1; not starting by itself"),
+                            );
                             false
                         }
                     };
@@ -191,7 +215,10 @@ fn ranged<T: FromStr + PartialOrd + Copy + Display>(
         }
         Ok(v) => v,
         Err(_) => {
-            note(param, format!("“{value}” is not a whole number from {lo} to {hi}; using {default}"));
+            note(
+                param,
+                format!("“{value}” is not a whole number from {lo} to {hi}; using {default}"),
+            );
             default
         }
     }
@@ -224,20 +251,28 @@ mod tests {
 
     #[test]
     fn bad_values_are_corrected_with_a_notice() {
-        let (c, n) = Config::from_query("threads=0&images=9999&size=abc&seed=-4&techniques=threads,nope&zoom=2");
+        let (c, n) = Config::from_query(
+            "threads=0&images=9999&size=abc&seed=-4&techniques=threads,nope&zoom=2",
+        );
         assert_eq!(c.threads, Some(1));
         assert_eq!(c.images, 64);
         assert_eq!(c.size, 2000);
         assert_eq!(c.seed, 1);
         assert_eq!(c.techniques, vec![TechniqueKind::Threads]);
         let params: Vec<&str> = n.iter().map(|n| n.param.as_str()).collect();
-        assert_eq!(params, ["threads", "images", "size", "seed", "techniques", "zoom"]);
+        assert_eq!(
+            params,
+            ["threads", "images", "size", "seed", "techniques", "zoom"]
+        );
     }
 
     #[test]
     fn techniques_are_deduplicated_ordered_and_never_empty() {
         let (c, _) = Config::from_query("techniques=cooperative,sequential,cooperative");
-        assert_eq!(c.techniques, vec![TechniqueKind::Sequential, TechniqueKind::Cooperative]);
+        assert_eq!(
+            c.techniques,
+            vec![TechniqueKind::Sequential, TechniqueKind::Cooperative]
+        );
         let (c, n) = Config::from_query("techniques=");
         assert_eq!(c.techniques, TechniqueKind::ALL.to_vec());
         assert_eq!(n.len(), 1);

@@ -38,7 +38,10 @@ pub fn sample_jpeg(spec: &SampleSpec, index: u32) -> Vec<u8> {
 pub fn sample_pixels(spec: &SampleSpec, index: u32) -> Vec<u8> {
     let (w, h) = (spec.width as usize, spec.height as usize);
     let mut rng = fastrand::Rng::with_seed(
-        spec.seed ^ u64::from(index).wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15),
+        spec.seed
+            ^ u64::from(index)
+                .wrapping_add(1)
+                .wrapping_mul(0x9E37_79B9_7F4A_7C15),
     );
     let colour = |rng: &mut fastrand::Rng, lo: u8, hi: u8| {
         [rng.u8(lo..hi), rng.u8(lo..hi), rng.u8(lo..hi)].map(f32::from)
@@ -118,7 +121,12 @@ fn lerp(a: [f32; 3], b: [f32; 3], t: f32) -> [f32; 3] {
 mod tests {
     use super::*;
 
-    const SPEC: SampleSpec = SampleSpec { seed: 7, count: 2, width: 96, height: 64 };
+    const SPEC: SampleSpec = SampleSpec {
+        seed: 7,
+        count: 2,
+        width: 96,
+        height: 64,
+    };
 
     #[test]
     fn same_seed_same_bytes_other_index_other_bytes() {

@@ -78,9 +78,19 @@ pub fn decode(bytes: &[u8]) -> Result<Pixels, PipelineError> {
     let img = reader.decode().map_err(|e| err(&e))?;
     let (width, height) = (img.width(), img.height());
     Ok(if img.color().has_alpha() {
-        Pixels { width, height, alpha: true, data: img.into_rgba8().into_raw() }
+        Pixels {
+            width,
+            height,
+            alpha: true,
+            data: img.into_rgba8().into_raw(),
+        }
     } else {
-        Pixels { width, height, alpha: false, data: img.into_rgb8().into_raw() }
+        Pixels {
+            width,
+            height,
+            alpha: false,
+            data: img.into_rgb8().into_raw(),
+        }
     })
 }
 
@@ -92,8 +102,8 @@ pub fn thumbnail_size(width: u32, height: u32, max_side: u32) -> (u32, u32) {
         return (width, height);
     }
     let scale = |side: u32| {
-        ((u64::from(side) * u64::from(max_side) + u64::from(longer) / 2) / u64::from(longer))
-            .max(1) as u32
+        ((u64::from(side) * u64::from(max_side) + u64::from(longer) / 2) / u64::from(longer)).max(1)
+            as u32
     };
     (scale(width), scale(height))
 }
@@ -101,7 +111,11 @@ pub fn thumbnail_size(width: u32, height: u32, max_side: u32) -> (u32, u32) {
 /// Resizes with Lanczos3 (SIMD where the target has it) to fit `spec`.
 pub fn resize(src: &Pixels, spec: &ThumbSpec) -> Result<Pixels, PipelineError> {
     let err = |e: &dyn std::fmt::Display| PipelineError::Resize(e.to_string());
-    let pixel_type = if src.alpha { PixelType::U8x4 } else { PixelType::U8x3 };
+    let pixel_type = if src.alpha {
+        PixelType::U8x4
+    } else {
+        PixelType::U8x3
+    };
     let (width, height) = thumbnail_size(src.width, src.height, spec.max_side);
     let view = ImageRef::new(src.width, src.height, &src.data, pixel_type).map_err(|e| err(&e))?;
     let mut dst = Image::new(width, height, pixel_type);
@@ -109,14 +123,23 @@ pub fn resize(src: &Pixels, spec: &ThumbSpec) -> Result<Pixels, PipelineError> {
     Resizer::new()
         .resize(&view, &mut dst, &options)
         .map_err(|e| err(&e))?;
-    Ok(Pixels { width, height, alpha: src.alpha, data: dst.into_vec() })
+    Ok(Pixels {
+        width,
+        height,
+        alpha: src.alpha,
+        data: dst.into_vec(),
+    })
 }
 
 /// Encodes pixels as PNG (fast compression: thumbnails are small, and the stage should measure
 /// encoding work a real service would do, not an archival squeeze).
 pub fn encode(px: &Pixels) -> Result<Thumbnail, PipelineError> {
     let mut png = Vec::new();
-    let colour = if px.alpha { ExtendedColorType::Rgba8 } else { ExtendedColorType::Rgb8 };
+    let colour = if px.alpha {
+        ExtendedColorType::Rgba8
+    } else {
+        ExtendedColorType::Rgb8
+    };
     PngEncoder::new_with_quality(
         &mut png,
         CompressionType::Fast,
@@ -124,7 +147,11 @@ pub fn encode(px: &Pixels) -> Result<Thumbnail, PipelineError> {
     )
     .write_image(&px.data, px.width, px.height, colour)
     .map_err(|e| PipelineError::Encode(e.to_string()))?;
-    Ok(Thumbnail { width: px.width, height: px.height, png })
+    Ok(Thumbnail {
+        width: px.width,
+        height: px.height,
+        png,
+    })
 }
 
 #[cfg(test)]
@@ -142,7 +169,12 @@ mod tests {
 
     #[test]
     fn a_sample_becomes_a_png_thumbnail() {
-        let spec = SampleSpec { seed: 1, count: 1, width: 640, height: 480 };
+        let spec = SampleSpec {
+            seed: 1,
+            count: 1,
+            width: 640,
+            height: 480,
+        };
         let px = decode(&sample_jpeg(&spec, 0)).unwrap();
         assert_eq!((px.width, px.height, px.alpha), (640, 480, false));
         let small = resize(&px, &ThumbSpec { max_side: 64 }).unwrap();
@@ -154,8 +186,16 @@ mod tests {
 
     #[test]
     fn corrupt_and_truncated_inputs_are_decode_errors() {
-        assert!(matches!(decode(b"not an image"), Err(PipelineError::Decode(_))));
-        let spec = SampleSpec { seed: 1, count: 1, width: 64, height: 64 };
+        assert!(matches!(
+            decode(b"not an image"),
+            Err(PipelineError::Decode(_))
+        ));
+        let spec = SampleSpec {
+            seed: 1,
+            count: 1,
+            width: 64,
+            height: 64,
+        };
         // A JPEG cut inside its headers. (One cut inside the entropy-coded data decodes, grey
         // filled, as browsers show it too.)
         let jpeg = sample_jpeg(&spec, 0);
@@ -164,7 +204,10 @@ mod tests {
         PngEncoder::new(&mut png)
             .write_image(&[7u8; 64 * 64 * 3], 64, 64, ExtendedColorType::Rgb8)
             .unwrap();
-        assert!(matches!(decode(&png[..png.len() - 20]), Err(PipelineError::Decode(_))));
+        assert!(matches!(
+            decode(&png[..png.len() - 20]),
+            Err(PipelineError::Decode(_))
+        ));
     }
 
     #[test]

@@ -28,7 +28,11 @@ pub fn karp_flatt(speedup: f64, workers: u32) -> Option<f64> {
 
 /// Total running time of one stage over all tasks, µs.
 pub fn stage_total_us(trace: &Trace, stage: Stage) -> f64 {
-    trace.running().filter(|s| s.stage == stage).map(|s| s.duration_us()).sum()
+    trace
+        .running()
+        .filter(|s| s.stage == stage)
+        .map(|s| s.duration_us())
+        .sum()
 }
 
 /// Median of `values` (the mean of the middle two for an even count); `None` when empty.
@@ -39,7 +43,11 @@ pub fn median(values: &[f64]) -> Option<f64> {
     }
     v.sort_by(f64::total_cmp);
     let mid = v.len() / 2;
-    Some(if v.len() % 2 == 0 { (v[mid - 1] + v[mid]) / 2.0 } else { v[mid] })
+    Some(if v.len().is_multiple_of(2) {
+        (v[mid - 1] + v[mid]) / 2.0
+    } else {
+        v[mid]
+    })
 }
 
 #[cfg(test)]

@@ -233,7 +233,11 @@ impl Trace {
                 });
             }
             if s.lane as usize >= self.lanes.len() || s.task >= self.tasks {
-                return Err(TraceError::Unknown { index, lane: s.lane, task: s.task });
+                return Err(TraceError::Unknown {
+                    index,
+                    lane: s.lane,
+                    task: s.task,
+                });
             }
         }
 
@@ -245,7 +249,11 @@ impl Trace {
             spans.sort_by(|a, b| a.start_us.total_cmp(&b.start_us));
             for pair in spans.windows(2) {
                 if pair[1].start_us < pair[0].end_us {
-                    return Err(TraceError::Overlap { lane, a: pair[0].task, b: pair[1].task });
+                    return Err(TraceError::Overlap {
+                        lane,
+                        a: pair[0].task,
+                        b: pair[1].task,
+                    });
                 }
             }
         }
@@ -266,7 +274,11 @@ impl Trace {
                 seen == expected
             };
             if !complete || !in_order {
-                return Err(TraceError::Stages { task, seen, expected: expected.to_vec() });
+                return Err(TraceError::Stages {
+                    task,
+                    seen,
+                    expected: expected.to_vec(),
+                });
             }
         }
         Ok(())
@@ -277,7 +289,10 @@ impl Trace {
 /// process per technique, one thread per lane, one complete event per span. Times are µs from
 /// the start of the earliest trace, so runs keep their real order.
 pub fn chrome_trace(traces: &[Trace]) -> Value {
-    let origin = traces.iter().map(|t| t.start_us).fold(f64::INFINITY, f64::min);
+    let origin = traces
+        .iter()
+        .map(|t| t.start_us)
+        .fold(f64::INFINITY, f64::min);
     let mut events = Vec::new();
     for (i, trace) in traces.iter().enumerate() {
         let pid = i + 1;
@@ -320,15 +335,29 @@ mod tests {
     use super::*;
 
     fn span(lane: u32, task: u32, stage: Stage, start: f64, end: f64) -> Span {
-        Span { lane, task, stage, state: State::Running, start_us: start, end_us: end, error: None }
+        Span {
+            lane,
+            task,
+            stage,
+            state: State::Running,
+            start_us: start,
+            end_us: end,
+            error: None,
+        }
     }
 
     fn trace(spans: Vec<Span>, tasks: u32) -> Trace {
         Trace {
             technique: TechniqueKind::Threads,
             lanes: vec![
-                Lane { id: 0, name: "a".into() },
-                Lane { id: 1, name: "b".into() },
+                Lane {
+                    id: 0,
+                    name: "a".into(),
+                },
+                Lane {
+                    id: 1,
+                    name: "b".into(),
+                },
             ],
             spans,
             tasks,
@@ -341,7 +370,15 @@ mod tests {
         Stage::CPU
             .iter()
             .enumerate()
-            .map(|(i, &st)| span(lane, task, st, t0 + i as f64 * 10.0, t0 + i as f64 * 10.0 + 10.0))
+            .map(|(i, &st)| {
+                span(
+                    lane,
+                    task,
+                    st,
+                    t0 + i as f64 * 10.0,
+                    t0 + i as f64 * 10.0 + 10.0,
+                )
+            })
             .collect()
     }
 
@@ -358,23 +395,35 @@ mod tests {
     fn overlap_on_one_lane_is_rejected() {
         let mut spans = whole_task(0, 0, 0.0);
         spans.extend(whole_task(0, 1, 5.0));
-        assert!(matches!(trace(spans, 2).validate(&Stage::CPU), Err(TraceError::Overlap { .. })));
+        assert!(matches!(
+            trace(spans, 2).validate(&Stage::CPU),
+            Err(TraceError::Overlap { .. })
+        ));
     }
 
     #[test]
     fn missing_repeated_or_unordered_stages_are_rejected() {
         let mut spans = whole_task(0, 0, 0.0);
         spans.pop();
-        assert!(matches!(trace(spans, 1).validate(&Stage::CPU), Err(TraceError::Stages { .. })));
+        assert!(matches!(
+            trace(spans, 1).validate(&Stage::CPU),
+            Err(TraceError::Stages { .. })
+        ));
         let mut spans = whole_task(0, 0, 0.0);
         spans.push(span(0, 0, Stage::Encode, 100.0, 110.0));
-        assert!(matches!(trace(spans, 1).validate(&Stage::CPU), Err(TraceError::Stages { .. })));
+        assert!(matches!(
+            trace(spans, 1).validate(&Stage::CPU),
+            Err(TraceError::Stages { .. })
+        ));
         let spans = vec![
             span(0, 0, Stage::Resize, 0.0, 10.0),
             span(0, 0, Stage::Decode, 10.0, 20.0),
             span(0, 0, Stage::Encode, 20.0, 30.0),
         ];
-        assert!(matches!(trace(spans, 1).validate(&Stage::CPU), Err(TraceError::Stages { .. })));
+        assert!(matches!(
+            trace(spans, 1).validate(&Stage::CPU),
+            Err(TraceError::Stages { .. })
+        ));
     }
 
     #[test]
@@ -389,11 +438,20 @@ mod tests {
     #[test]
     fn bad_times_and_unknown_lanes_are_rejected() {
         let t = trace(vec![span(0, 0, Stage::Decode, 50.0, 40.0)], 1);
-        assert!(matches!(t.validate(&Stage::CPU), Err(TraceError::BadTime { .. })));
+        assert!(matches!(
+            t.validate(&Stage::CPU),
+            Err(TraceError::BadTime { .. })
+        ));
         let t = trace(vec![span(0, 0, Stage::Decode, 0.0, f64::NAN)], 1);
-        assert!(matches!(t.validate(&Stage::CPU), Err(TraceError::BadTime { .. })));
+        assert!(matches!(
+            t.validate(&Stage::CPU),
+            Err(TraceError::BadTime { .. })
+        ));
         let t = trace(vec![span(5, 0, Stage::Decode, 0.0, 1.0)], 1);
-        assert!(matches!(t.validate(&Stage::CPU), Err(TraceError::Unknown { .. })));
+        assert!(matches!(
+            t.validate(&Stage::CPU),
+            Err(TraceError::Unknown { .. })
+        ));
     }
 
     #[test]

@@ -1,1 +1,5 @@
-fn main() {}
+//! Mounts the Interleave page.
+
+fn main() {
+    yew::Renderer::<interleave_www::App>::new().render();
+}

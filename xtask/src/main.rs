@@ -1,1 +1,172 @@
-fn main() {}
+//! `cargo xtask <task>`: everything a newcomer or CI runs, from a fresh machine.
+//!
+//! - `serve [--port N]`: set up what is missing, build, serve the page on 127.0.0.1.
+//! - `test`: set up (browser included), then every check CI runs, fast ones first.
+//! - `bench`: threads vs sequential in headless Chromium, on a CPU-bound batch.
+//! - `setup [--browser]`, `engine`, `dist`: the steps on their own.
+
+mod engine;
+mod setup;
+mod util;
+
+use std::process::ExitCode;
+
+use util::{cmd, root, run, Result};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::all(args.iter().any(|a| a == "--browser")),
+        Some("engine") => engine::build(),
+        Some("dist") => setup::all(false).and_then(|_| dist()),
+        Some("serve") => serve(port(&args)),
+        Some("test") => test(),
+        Some("bench") => bench(&args[1..]),
+        _ => {
+            eprintln!("usage: cargo xtask <serve [--port N] | test | bench | setup [--browser] | engine | dist>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn port(args: &[String]) -> u16 {
+    args.windows(2)
+        .find(|w| w[0] == "--port")
+        .and_then(|w| w[1].parse().ok())
+        .unwrap_or(8080)
+}
+
+/// Trunk, with the wasm-opt from node_modules on PATH. The engine is built by Trunk's
+/// pre_build hook (Trunk.toml), so `trunk serve` rebuilds it on changes too.
+fn trunk(args: &[&str]) -> std::process::Command {
+    let mut c = cmd("trunk", args);
+    c.env("PATH", setup::path_with_node_bin());
+    c
+}
+
+fn dist() -> Result {
+    run(&mut trunk(&["build", "--release", "--offline"]))
+}
+
+fn serve(port: u16) -> Result {
+    setup::all(false)?;
+    let port = port.to_string();
+    println!("\nInterleave: open http://127.0.0.1:{port}/ (Ctrl-C stops the server)\n");
+    run(&mut trunk(&[
+        "serve",
+        "--release",
+        "--offline",
+        "--address",
+        "127.0.0.1",
+        "--port",
+        &port,
+    ]))
+}
+
+fn test() -> Result {
+    setup::all(true)?;
+    let suites: &[(&str, &dyn Fn() -> Result)] = &[
+        ("format", &|| {
+            run(&mut cmd("cargo", &["fmt", "--all", "--", "--check"]))
+        }),
+        ("lints (native)", &|| {
+            run(&mut cmd(
+                "cargo",
+                &[
+                    "clippy",
+                    "--workspace",
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ],
+            ))
+        }),
+        ("lints (wasm)", &|| {
+            run(&mut cmd(
+                "cargo",
+                &[
+                    "clippy",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                    "-p",
+                    "interleave-www",
+                    "-p",
+                    "interleave-web",
+                    "--features",
+                    "interleave-web/worker",
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ],
+            ))
+        }),
+        ("engine (native)", &|| {
+            run(&mut cmd("cargo", &["test", "--workspace"]))
+        }),
+        (
+            "browser glue (wasm-bindgen-test, headless Chromium)",
+            &browser_glue,
+        ),
+        ("page build", &dist),
+        ("end to end (headless Chromium)", &|| {
+            run(&mut cmd(
+                "node",
+                &["--test", "--test-concurrency=1", "tests/e2e/"],
+            ))
+        }),
+    ];
+    let mut failed = Vec::new();
+    for (name, suite) in suites {
+        println!("\n==> {name}");
+        if let Err(e) = suite() {
+            eprintln!("FAILED {name}: {e}");
+            failed.push(*name);
+        }
+    }
+    println!(
+        "\nsuites: {} passed, {} failed",
+        suites.len() - failed.len(),
+        failed.len()
+    );
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("failed: {}", failed.join(", ")).into())
+    }
+}
+
+/// wasm-bindgen-test in headless Chromium; chromedriver's profile folders go to a temp dir we own.
+fn browser_glue() -> Result {
+    let tmp = root().join("target/browser-tmp");
+    std::fs::create_dir_all(&tmp)?;
+    run(cmd(
+        "cargo",
+        &[
+            "test",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "interleave-web",
+        ],
+    )
+    .env("TMPDIR", &tmp)
+    .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+    .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))
+}
+
+fn bench(args: &[String]) -> Result {
+    setup::all(true)?;
+    dist()?;
+    let mut c = cmd("node", &["tests/bench.mjs"]);
+    c.args(args);
+    run(&mut c)
+}

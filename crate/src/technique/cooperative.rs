@@ -28,9 +28,20 @@ impl Technique for Cooperative {
                 .zip(0u32..)
                 .map(|(src, task)| run_task(src, task, job, env, &spans));
             let outcomes = join_all(tasks).await;
-            let lanes = vec![Lane { id: 0, name: env.home.to_string() }];
+            let lanes = vec![Lane {
+                id: 0,
+                name: env.home.to_string(),
+            }];
             let end = env.clock.now_us();
-            finish(self.kind(), lanes, spans.into_inner(), job, start, end, outcomes)
+            finish(
+                self.kind(),
+                lanes,
+                spans.into_inner(),
+                job,
+                start,
+                end,
+                outcomes,
+            )
         })
     }
 }
@@ -55,16 +66,33 @@ async fn run_task(
     };
     let result = async {
         turn().await?;
-        let px = timed(clock, 0, task, Stage::Decode, &mut spans.borrow_mut(), || {
-            pipeline::decode(src)
-        })?;
+        let px = timed(
+            clock,
+            0,
+            task,
+            Stage::Decode,
+            &mut spans.borrow_mut(),
+            || pipeline::decode(src),
+        )?;
         turn().await?;
-        let small = timed(clock, 0, task, Stage::Resize, &mut spans.borrow_mut(), || {
-            pipeline::resize(&px, &job.spec)
-        })?;
+        let small = timed(
+            clock,
+            0,
+            task,
+            Stage::Resize,
+            &mut spans.borrow_mut(),
+            || pipeline::resize(&px, &job.spec),
+        )?;
         drop(px);
         turn().await?;
-        timed(clock, 0, task, Stage::Encode, &mut spans.borrow_mut(), || pipeline::encode(&small))
+        timed(
+            clock,
+            0,
+            task,
+            Stage::Encode,
+            &mut spans.borrow_mut(),
+            || pipeline::encode(&small),
+        )
     }
     .await;
     if result.as_ref().err().map(String::as_str) != Some(CANCELLED) {

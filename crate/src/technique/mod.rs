@@ -34,8 +34,11 @@ pub enum TechniqueKind {
 
 impl TechniqueKind {
     /// Every technique, in the order the page shows them.
-    pub const ALL: [TechniqueKind; 3] =
-        [TechniqueKind::Sequential, TechniqueKind::Threads, TechniqueKind::Cooperative];
+    pub const ALL: [TechniqueKind; 3] = [
+        TechniqueKind::Sequential,
+        TechniqueKind::Threads,
+        TechniqueKind::Cooperative,
+    ];
 
     /// The id used in URLs, test ids and exports.
     pub fn id(self) -> &'static str {
@@ -147,10 +150,16 @@ pub(crate) fn process_task(
     task: u32,
     spans: &mut Vec<Span>,
 ) -> Outcome {
-    let px = timed(clock, lane, task, Stage::Decode, spans, || pipeline::decode(src))?;
-    let small = timed(clock, lane, task, Stage::Resize, spans, || pipeline::resize(&px, spec))?;
+    let px = timed(clock, lane, task, Stage::Decode, spans, || {
+        pipeline::decode(src)
+    })?;
+    let small = timed(clock, lane, task, Stage::Resize, spans, || {
+        pipeline::resize(&px, spec)
+    })?;
     drop(px);
-    timed(clock, lane, task, Stage::Encode, spans, || pipeline::encode(&small))
+    timed(clock, lane, task, Stage::Encode, spans, || {
+        pipeline::encode(&small)
+    })
 }
 
 /// Builds the trace of a run from its parts.
@@ -164,7 +173,14 @@ pub(crate) fn finish(
     outcomes: Vec<Outcome>,
 ) -> RunOutput {
     RunOutput {
-        trace: Trace { technique: kind, lanes, spans, tasks: job.tasks(), start_us, end_us },
+        trace: Trace {
+            technique: kind,
+            lanes,
+            spans,
+            tasks: job.tasks(),
+            start_us,
+            end_us,
+        },
         outcomes,
     }
 }

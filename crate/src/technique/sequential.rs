@@ -1,6 +1,8 @@
 use futures::future::LocalBoxFuture;
 
-use super::{finish, process_task, Env, Job, Outcome, RunOutput, Technique, TechniqueKind, CANCELLED};
+use super::{
+    finish, process_task, Env, Job, Outcome, RunOutput, Technique, TechniqueKind, CANCELLED,
+};
 use crate::platform::{Cancel, Clock, Progress};
 use crate::trace::Lane;
 
@@ -34,8 +36,19 @@ impl Sequential {
                 out
             })
             .collect();
-        let lanes = vec![Lane { id: 0, name: home.to_string() }];
-        finish(self.kind(), lanes, spans, job, start, clock.now_us(), outcomes)
+        let lanes = vec![Lane {
+            id: 0,
+            name: home.to_string(),
+        }];
+        finish(
+            self.kind(),
+            lanes,
+            spans,
+            job,
+            start,
+            clock.now_us(),
+            outcomes,
+        )
     }
 }
 

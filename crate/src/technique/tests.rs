@@ -5,7 +5,12 @@ use crate::images::{sample_jpeg, SampleSpec};
 use crate::platform::{ExecutorYield, NoProgress, SystemClock};
 
 fn job(count: u32) -> Job {
-    let spec = SampleSpec { seed: 42, count, width: 480, height: 360 };
+    let spec = SampleSpec {
+        seed: 42,
+        count,
+        width: 480,
+        height: 360,
+    };
     Job {
         sources: (0..count).map(|i| sample_jpeg(&spec, i)).collect(),
         spec: ThumbSpec { max_side: 64 },
@@ -16,7 +21,10 @@ type AnyTechnique = dyn Technique + Sync;
 
 /// Runs in a pool of 2 threads, as on the 2-core machines the product is measured on.
 fn run(technique: &AnyTechnique, job: &Job, cancel: &Cancel) -> RunOutput {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
     pool.install(|| {
         let env = Env {
             clock: &SystemClock,
@@ -30,22 +38,34 @@ fn run(technique: &AnyTechnique, job: &Job, cancel: &Cancel) -> RunOutput {
 }
 
 fn all() -> Vec<Box<AnyTechnique>> {
-    vec![Box::new(Sequential), Box::new(Threads), Box::new(Cooperative)]
+    vec![
+        Box::new(Sequential),
+        Box::new(Threads),
+        Box::new(Cooperative),
+    ]
 }
 
 fn pngs(out: &RunOutput) -> Vec<Vec<u8>> {
-    out.outcomes.iter().map(|o| o.as_ref().unwrap().png.clone()).collect()
+    out.outcomes
+        .iter()
+        .map(|o| o.as_ref().unwrap().png.clone())
+        .collect()
 }
 
 #[test]
 fn every_technique_makes_byte_identical_thumbnails_and_a_well_formed_trace() {
     let job = job(8);
-    let runs: Vec<RunOutput> = all().iter().map(|t| run(t.as_ref(), &job, &Cancel::default())).collect();
+    let runs: Vec<RunOutput> = all()
+        .iter()
+        .map(|t| run(t.as_ref(), &job, &Cancel::default()))
+        .collect();
     let reference = pngs(&runs[0]);
     assert_eq!(reference.len(), 8);
     for out in &runs {
         assert_eq!(pngs(out), reference, "{:?} differs", out.trace.technique);
-        out.trace.validate(&Stage::CPU).unwrap_or_else(|e| panic!("{:?}: {e}", out.trace.technique));
+        out.trace
+            .validate(&Stage::CPU)
+            .unwrap_or_else(|e| panic!("{:?}: {e}", out.trace.technique));
         assert_eq!(out.trace.running().count(), 8 * 3);
     }
 }
@@ -103,7 +123,13 @@ fn a_corrupt_image_fails_alone_in_every_technique() {
         let failed: Vec<usize> = (0..4).filter(|&i| out.outcomes[i].is_err()).collect();
         assert_eq!(failed, vec![2], "{:?}", t.kind());
         assert!(out.outcomes[2].as_ref().unwrap_err().contains("decode"));
-        assert_eq!(out.trace.failures().map(|(task, _)| task).collect::<Vec<_>>(), vec![2]);
+        assert_eq!(
+            out.trace
+                .failures()
+                .map(|(task, _)| task)
+                .collect::<Vec<_>>(),
+            vec![2]
+        );
         out.trace.validate(&Stage::CPU).unwrap();
     }
 }
@@ -114,7 +140,10 @@ fn a_cancelled_run_skips_its_tasks() {
     cancel.cancel();
     for t in all() {
         let out = run(t.as_ref(), &job(3), &cancel);
-        assert!(out.outcomes.iter().all(|o| o.as_ref().unwrap_err() == CANCELLED));
+        assert!(out
+            .outcomes
+            .iter()
+            .all(|o| o.as_ref().unwrap_err() == CANCELLED));
         assert!(out.trace.spans.is_empty());
     }
 }

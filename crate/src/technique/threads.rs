@@ -42,10 +42,21 @@ impl Threads {
             .collect();
         let end = clock.now_us();
         let lanes = (0..rayon::current_num_threads() as u32)
-            .map(|id| Lane { id, name: format!("thread {id}") })
+            .map(|id| Lane {
+                id,
+                name: format!("thread {id}"),
+            })
             .collect();
         let (spans, outcomes): (Vec<_>, Vec<_>) = per_task.into_iter().unzip();
-        finish(self.kind(), lanes, spans.concat(), job, start, end, outcomes)
+        finish(
+            self.kind(),
+            lanes,
+            spans.concat(),
+            job,
+            start,
+            end,
+            outcomes,
+        )
     }
 }
 

@@ -1,1 +1,6 @@
+//! The browser side of the engine: the platform traits on `performance` and the event loop, and
+//! (feature `worker`) the exports of the engine worker that `worker.js` loads.
 
+pub mod platform;
+#[cfg(feature = "worker")]
+pub mod worker;

@@ -1,0 +1,113 @@
+// Shared by the end-to-end tests and the benchmark: serve the built page (dist/) on loopback,
+// with or without cross-origin isolation, and drive Debian's Chromium with playwright-core.
+//
+// Elements the tests drive or read, by data-testid:
+//   run-button, run-status, notice, legend, export-trace, gallery, thumb,
+//   technique-<id> (data-status: waiting|running|done|failed|unavailable),
+//   wall-<id>, speedup-<id>, timeline-<id>, progress-<id>, unavailable-<id>,
+//   toggle-<id>, input-<param>
+// and the document root's data-run-state: idle|running|done|failed.
+
+import { createServer } from "node:http";
+import { readFile } from "node:fs/promises";
+import { extname, join, normalize, resolve } from "node:path";
+import { chromium } from "playwright-core";
+
+const DIST = resolve(import.meta.dirname, "../../dist");
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".mjs": "text/javascript",
+  ".wasm": "application/wasm",
+  ".css": "text/css",
+  ".json": "application/json",
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+};
+
+/** Serves dist/ on 127.0.0.1; `isolated` adds the COOP/COEP headers that shared memory needs. */
+export async function serve({ isolated }) {
+  const server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
+    const file = join(DIST, path.endsWith("/") ? path + "index.html" : path);
+    if (!file.startsWith(DIST)) return void res.writeHead(403).end();
+    try {
+      const body = await readFile(file);
+      const headers = { "Content-Type": TYPES[extname(file)] ?? "application/octet-stream" };
+      if (isolated) {
+        headers["Cross-Origin-Opener-Policy"] = "same-origin";
+        headers["Cross-Origin-Embedder-Policy"] = "require-corp";
+      }
+      res.writeHead(200, headers).end(body);
+    } catch {
+      res.writeHead(404).end("not found");
+    }
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() };
+}
+
+/** Headless Chromium with the flags that work on a machine without internet. */
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+    // playwright gives every launch a fresh, throwaway profile of its own.
+  });
+}
+
+/** A page that records console errors and uncaught exceptions. */
+export async function open(browser, url) {
+  const page = await browser.newPage({ acceptDownloads: true });
+  const errors = [];
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(url);
+  return { page, errors };
+}
+
+/** Waits until every technique has settled; returns "done" or "failed". */
+export async function settled(page, timeout = 240_000) {
+  await page.waitForFunction(
+    () => ["done", "failed"].includes(document.documentElement.dataset.runState),
+    null,
+    { timeout, polling: 100 },
+  );
+  return page.evaluate(() => document.documentElement.dataset.runState);
+}
+
+/** Clicks the export button and parses the Chrome trace it downloads. */
+export async function exportTrace(page) {
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByTestId("export-trace").click(),
+  ]);
+  return JSON.parse(await readFile(await download.path(), "utf8"));
+}
+
+/** The complete events of one technique's process in an exported trace, by process name. */
+export function spansOf(trace, processName) {
+  const meta = trace.traceEvents.find(
+    (e) => e.ph === "M" && e.name === "process_name" && e.args.name === processName,
+  );
+  if (!meta) return null;
+  return trace.traceEvents.filter((e) => e.ph === "X" && e.pid === meta.pid);
+}
+
+/** Whether any two spans overlap in time (touching is not overlapping). */
+export function anyOverlap(spans) {
+  const s = [...spans].sort((a, b) => a.ts - b.ts);
+  for (let i = 0; i < s.length; i++)
+    for (let j = i + 1; j < s.length && s[j].ts < s[i].ts + s[i].dur; j++)
+      if (s[j].tid !== undefined) return [s[i], s[j]];
+  return null;
+}

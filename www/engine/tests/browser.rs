@@ -1,0 +1,65 @@
+//! The browser implementations of the platform traits, in headless Chromium.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use interleave::platform::{Clock, Progress, Yielder};
+use interleave_web::platform::{AtomicProgress, EventLoopYield, PerfClock};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+fn the_clock_is_absolute_and_monotonic() {
+    // Absolute: on the Unix epoch like Date.now(), so workers with other time origins agree.
+    let (date_us, now) = (js_sys::Date::now() * 1000.0, PerfClock.now_us());
+    assert!(
+        (now - date_us).abs() < 50_000.0,
+        "clock {now} vs Date {date_us}"
+    );
+    let mut last = now;
+    for _ in 0..1000 {
+        let t = PerfClock.now_us();
+        assert!(t >= last);
+        last = t;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_yield_resumes_in_a_later_task() {
+    let ran = Rc::new(Cell::new(false));
+    let flag = ran.clone();
+    // A microtask queued now runs before any later task: the yield must not resume before it.
+    wasm_bindgen_futures::spawn_local(async move { flag.set(true) });
+    EventLoopYield.yield_now().await;
+    assert!(ran.get());
+}
+
+#[wasm_bindgen_test]
+async fn yielding_lets_the_browser_render() {
+    let window = web_sys::window().expect("a window");
+    let rendered = Rc::new(Cell::new(false));
+    let flag = rendered.clone();
+    let on_frame = Closure::once(move || flag.set(true));
+    window
+        .request_animation_frame(on_frame.as_ref().unchecked_ref())
+        .expect("requestAnimationFrame");
+    // Busy work between yields, as a cooperative task does; give up after 10 s (a failure).
+    let start = js_sys::Date::now();
+    while !rendered.get() && js_sys::Date::now() - start < 10_000.0 {
+        let t = js_sys::Date::now();
+        while js_sys::Date::now() - t < 2.0 {}
+        EventLoopYield.yield_now().await;
+    }
+    assert!(rendered.get(), "no frame was rendered between yields");
+}
+
+#[wasm_bindgen_test]
+fn atomic_progress_counts_done_and_failed() {
+    let p = AtomicProgress::default();
+    p.task_done(0, true);
+    p.task_done(1, false);
+    p.task_done(2, true);
+    assert_eq!((p.done(), p.failed()), (3, 1));
+}

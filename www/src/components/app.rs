@@ -1,0 +1,137 @@
+//! The page.
+
+use std::rc::Rc;
+
+use interleave::config::Config;
+use interleave::trace::chrome_trace;
+use yew::prelude::*;
+
+use super::controls::Controls;
+use super::gallery::Gallery;
+use super::legend::Legend;
+use super::notices::Notices;
+use super::technique_card::TechniqueCard;
+use crate::runtime::{browser, Runtime};
+use crate::state::{Action, Phase, State};
+
+/// The whole page.
+#[function_component]
+pub fn App() -> Html {
+    let state = use_reducer(|| {
+        let (config, notices) = Config::from_query(&browser::query());
+        State::new(config, notices, browser::capabilities())
+    });
+    let runtime = use_memo((), |_| Runtime::default());
+
+    use_effect_with(state.phase.run_state(), |s| browser::set_run_state(s));
+    use_effect_with(state.config.to_query(), |q| browser::set_query(q));
+
+    let run = {
+        let state = state.clone();
+        Callback::from(move |_: ()| {
+            if state.phase.busy() {
+                return;
+            }
+            let dispatch = state.dispatcher();
+            dispatch.dispatch(Action::Start);
+            let snapshot = Rc::new((*state).clone());
+            let runtime = runtime.clone();
+            wasm_bindgen_futures::spawn_local(async move { runtime.run(snapshot, dispatch).await });
+        })
+    };
+    {
+        let run = run.clone();
+        let autorun = state.config.autorun;
+        use_effect_with((), move |_| {
+            if autorun {
+                run.emit(());
+            }
+        });
+    }
+
+    let on_config = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |c: Config| dispatch.dispatch(Action::Configure(c)))
+    };
+    let on_dismiss = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |_| dispatch.dispatch(Action::DismissNotices))
+    };
+    let traces = state.traces();
+    let on_export = {
+        let traces = traces.clone();
+        Callback::from(move |_| {
+            let json = chrome_trace(&traces).to_string();
+            if let Err(e) = browser::download("interleave-trace.json", &json, "application/json") {
+                web_sys::console::error_1(&e);
+            }
+        })
+    };
+    let axis = state.time_axis_us();
+    let threads = state.threads();
+
+    html! {
+        <main>
+            <header>
+                <h1>{ "Interleave" }</h1>
+                <p class="tagline">
+                    { "One batch of images, made into thumbnails by different concurrency techniques. \
+                       Each run is measured in your browser and drawn on one time axis: one lane per \
+                       thread of execution, one bar per stage of each image." }
+                </p>
+            </header>
+            <Notices notices={state.notices.clone()} on_dismiss={on_dismiss} />
+            <Controls
+                config={state.config.clone()}
+                caps={state.caps.clone()}
+                busy={state.phase.busy()}
+                on_change={on_config}
+                on_run={run}
+            />
+            <p class="status" data-testid="run-status">{ status_text(&state) }</p>
+            <Legend />
+            <section class="techniques">
+                { for state.runs.iter().map(|(kind, status)| html! {
+                    <TechniqueCard
+                        key={kind.id()}
+                        kind={*kind}
+                        status={status.clone()}
+                        speedup={state.speedup(*kind)}
+                        axis_us={axis}
+                        threads={threads}
+                    />
+                }) }
+            </section>
+            <section class="results">
+                <button data-testid="export-trace" disabled={traces.is_empty()} onclick={on_export}
+                    title="Chrome Trace Event JSON: open it in ui.perfetto.dev or chrome://tracing">
+                    { "Export trace (JSON)" }
+                </button>
+                <Gallery runs={state.runs.clone()} />
+            </section>
+            <footer>
+                { if state.caps.isolated {
+                    "Cross-origin isolated: timers resolve to 5 µs; threads share one wasm memory."
+                } else {
+                    "Not cross-origin isolated: timers resolve to 100 µs; threads are unavailable."
+                } }
+                { format!(" {} logical cores.", state.caps.cores) }
+            </footer>
+        </main>
+    }
+}
+
+fn status_text(state: &State) -> String {
+    match &state.phase {
+        Phase::Idle => "Ready. Press Run to make the batch and run every technique on it.".into(),
+        Phase::Starting => "Starting the engine worker…".into(),
+        Phase::Preparing { done, total } => format!("Making sample images: {done} of {total}…"),
+        Phase::Running => {
+            "Running techniques one after another, so they never compete for cores…".into()
+        }
+        Phase::Done => {
+            "Done. Hover a bar for its details; speedups are against sequential in this run.".into()
+        }
+        Phase::Failed(reason) => format!("The run failed: {reason}"),
+    }
+}

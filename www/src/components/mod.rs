@@ -1,0 +1,9 @@
+//! One component per file. Components read plain state and dispatch actions.
+
+pub mod app;
+pub mod controls;
+pub mod gallery;
+pub mod legend;
+pub mod notices;
+pub mod technique_card;
+pub mod timeline;

@@ -1,0 +1,116 @@
+//! Small browser facts and helpers the runtime and views share.
+
+use js_sys::{Array, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
+
+use crate::state::Capabilities;
+
+/// Reads what the browser offers, and if threads cannot run, why and how to fix it.
+pub fn capabilities() -> Capabilities {
+    let window = web_sys::window();
+    let cores = window
+        .as_ref()
+        .map(|w| w.navigator().hardware_concurrency() as u32)
+        .filter(|&n| n > 0)
+        .unwrap_or(1);
+    let global = js_sys::global();
+    let isolated = Reflect::get(&global, &"crossOriginIsolated".into())
+        .map(|v| v.is_truthy())
+        .unwrap_or(false);
+    let shared_memory = Reflect::get(&global, &"SharedArrayBuffer".into())
+        .map(|v| v.is_function())
+        .unwrap_or(false);
+    let framed = window
+        .as_ref()
+        .and_then(|w| w.top().ok().flatten().map(|top| top != *w))
+        .unwrap_or(true);
+    let threads_unavailable = if isolated && shared_memory {
+        None
+    } else if framed {
+        Some(
+            "Threads need shared memory, which a page only gets when cross-origin isolated. This \
+             page is embedded in a frame that is not: the embedding page must be isolated too and \
+             give the frame allow=\"cross-origin-isolated\". Open the page on its own to run threads; \
+             the other techniques work here."
+                .into(),
+        )
+    } else {
+        Some(
+            "Threads need shared memory, which a page only gets when cross-origin isolated, and \
+             this server did not send the headers for it (Cross-Origin-Opener-Policy: same-origin \
+             and Cross-Origin-Embedder-Policy: require-corp). `cargo xtask serve` sends them."
+                .into(),
+        )
+    };
+    Capabilities {
+        cores,
+        isolated,
+        threads_unavailable,
+    }
+}
+
+/// An object URL for `bytes` of type `mime`.
+pub fn object_url(bytes: &Uint8Array, mime: &str) -> Result<String, JsValue> {
+    let opts = BlobPropertyBag::new();
+    opts.set_type(mime);
+    let blob = Blob::new_with_u8_array_sequence_and_options(&Array::of1(bytes), &opts)?;
+    Url::create_object_url_with_blob(&blob)
+}
+
+/// Offers `text` as a file download named `name`.
+pub fn download(name: &str, text: &str, mime: &str) -> Result<(), JsValue> {
+    let opts = BlobPropertyBag::new();
+    opts.set_type(mime);
+    let blob = Blob::new_with_str_sequence_and_options(&Array::of1(&text.into()), &opts)?;
+    let url = Url::create_object_url_with_blob(&blob)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let a: HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    Url::revoke_object_url(&url)
+}
+
+/// Sets `data-run-state` on the document's root element, where tests and embedders read it.
+pub fn set_run_state(state: &str) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("data-run-state", state);
+    }
+}
+
+/// Resolves after `ms` milliseconds (a macrotask later).
+pub async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Replaces the page URL's query (no reload, no history entry) so the link reproduces the run.
+pub fn set_query(query: &str) {
+    if let Some(w) = web_sys::window() {
+        if let Ok(history) = w.history() {
+            let path = w.location().pathname().unwrap_or_default();
+            let _ = history.replace_state_with_url(
+                &JsValue::NULL,
+                "",
+                Some(&format!("{path}?{query}")),
+            );
+        }
+    }
+}
+
+/// The page URL's query string.
+pub fn query() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
+}

@@ -1,0 +1,245 @@
+//! The page's state and the one reducer that changes it.
+
+use std::rc::Rc;
+
+use interleave::config::{Config, Notice};
+use interleave::stats;
+use interleave::technique::TechniqueKind;
+use interleave::trace::Trace;
+use yew::Reducible;
+
+/// What the browser offers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Capabilities {
+    /// `navigator.hardwareConcurrency`.
+    pub cores: u32,
+    /// `crossOriginIsolated`: shared memory, threads and 5 µs timers are allowed.
+    pub isolated: bool,
+    /// Why threads cannot run here, and how to fix it; `None` when they can.
+    pub threads_unavailable: Option<String>,
+}
+
+/// Where the whole run is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Phase {
+    /// Nothing started yet.
+    Idle,
+    /// Starting the engine worker.
+    Starting,
+    /// Making the sample batch.
+    Preparing {
+        /// Images made.
+        done: u32,
+        /// Images asked for.
+        total: u32,
+    },
+    /// Running techniques one after another.
+    Running,
+    /// Every technique finished (or was unavailable).
+    Done,
+    /// The run could not go on.
+    Failed(String),
+}
+
+impl Phase {
+    /// The value of the document's `data-run-state`.
+    pub fn run_state(&self) -> &'static str {
+        match self {
+            Phase::Idle => "idle",
+            Phase::Starting | Phase::Preparing { .. } | Phase::Running => "running",
+            Phase::Done => "done",
+            Phase::Failed(_) => "failed",
+        }
+    }
+
+    /// Whether a run is in progress.
+    pub fn busy(&self) -> bool {
+        self.run_state() == "running"
+    }
+}
+
+/// A thumbnail ready to show.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Thumb {
+    /// An object URL of the PNG.
+    pub url: String,
+}
+
+/// A finished technique.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finished {
+    /// What ran when and where.
+    pub trace: Trace,
+    /// One per task: the thumbnail, or why the image failed.
+    pub thumbs: Vec<Result<Thumb, String>>,
+}
+
+/// Where one technique is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunStatus {
+    /// Not started yet.
+    Waiting,
+    /// In progress.
+    Running {
+        /// Tasks finished.
+        done: u32,
+        /// Tasks in all.
+        total: u32,
+    },
+    /// Finished.
+    Done(Rc<Finished>),
+    /// Could not run: the reason.
+    Failed(String),
+    /// Cannot run in this browser context: why, and how to fix it.
+    Unavailable(String),
+}
+
+impl RunStatus {
+    /// A short word for `data-status` and the badge.
+    pub fn word(&self) -> &'static str {
+        match self {
+            RunStatus::Waiting => "waiting",
+            RunStatus::Running { .. } => "running",
+            RunStatus::Done(_) => "done",
+            RunStatus::Failed(_) => "failed",
+            RunStatus::Unavailable(_) => "unavailable",
+        }
+    }
+}
+
+/// The whole page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct State {
+    /// The configuration (also in the URL).
+    pub config: Config,
+    /// URL parameters that were corrected.
+    pub notices: Vec<Notice>,
+    /// What the browser offers.
+    pub caps: Capabilities,
+    /// Where the run is.
+    pub phase: Phase,
+    /// Each configured technique and where it is, in page order.
+    pub runs: Vec<(TechniqueKind, RunStatus)>,
+}
+
+/// Everything that changes the state.
+pub enum Action {
+    /// The user changed the configuration.
+    Configure(Config),
+    /// The user dismissed the notices.
+    DismissNotices,
+    /// A run was started.
+    Start,
+    /// Sample images made so far.
+    Preparing(u32, u32),
+    /// The batch is ready; techniques start.
+    Prepared,
+    /// A technique made progress.
+    Progress(TechniqueKind, u32, u32),
+    /// A technique finished, failed or could not run.
+    Settled(TechniqueKind, RunStatus),
+    /// Every technique has settled.
+    AllDone,
+    /// The run could not go on.
+    Failed(String),
+}
+
+impl State {
+    /// The state at start-up.
+    pub fn new(config: Config, notices: Vec<Notice>, caps: Capabilities) -> State {
+        let runs = waiting(&config);
+        State {
+            config,
+            notices,
+            caps,
+            phase: Phase::Idle,
+            runs,
+        }
+    }
+
+    /// Threads the threads technique uses.
+    pub fn threads(&self) -> u32 {
+        self.config.threads.unwrap_or(self.caps.cores.max(1))
+    }
+
+    /// The finished run of `kind`, if any.
+    pub fn finished(&self, kind: TechniqueKind) -> Option<&Rc<Finished>> {
+        self.runs.iter().find_map(|(k, s)| match s {
+            RunStatus::Done(f) if *k == kind => Some(f),
+            _ => None,
+        })
+    }
+
+    /// Speedup of `kind` against sequential in this run.
+    pub fn speedup(&self, kind: TechniqueKind) -> Option<f64> {
+        let base = self.finished(TechniqueKind::Sequential)?.trace.wall_us();
+        Some(stats::speedup(base, self.finished(kind)?.trace.wall_us()))
+    }
+
+    /// The longest wall time of the finished techniques: the shared time axis, µs.
+    pub fn time_axis_us(&self) -> f64 {
+        self.runs
+            .iter()
+            .filter_map(|(_, s)| match s {
+                RunStatus::Done(f) => Some(f.trace.wall_us()),
+                _ => None,
+            })
+            .fold(0.0, f64::max)
+    }
+
+    /// Traces of every finished technique, in page order.
+    pub fn traces(&self) -> Vec<Trace> {
+        self.runs
+            .iter()
+            .filter_map(|(_, s)| match s {
+                RunStatus::Done(f) => Some(f.trace.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+fn waiting(config: &Config) -> Vec<(TechniqueKind, RunStatus)> {
+    config
+        .techniques
+        .iter()
+        .map(|&k| (k, RunStatus::Waiting))
+        .collect()
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            Action::Configure(config) => {
+                if !s.phase.busy() {
+                    s.runs = waiting(&config);
+                    s.phase = Phase::Idle;
+                }
+                s.config = config;
+            }
+            Action::DismissNotices => s.notices.clear(),
+            Action::Start => {
+                s.runs = waiting(&s.config);
+                s.phase = Phase::Starting;
+            }
+            Action::Preparing(done, total) => s.phase = Phase::Preparing { done, total },
+            Action::Prepared => s.phase = Phase::Running,
+            Action::Progress(kind, done, total) => {
+                set(&mut s, kind, RunStatus::Running { done, total })
+            }
+            Action::Settled(kind, status) => set(&mut s, kind, status),
+            Action::AllDone => s.phase = Phase::Done,
+            Action::Failed(reason) => s.phase = Phase::Failed(reason),
+        }
+        Rc::new(s)
+    }
+}
+
+fn set(s: &mut State, kind: TechniqueKind, status: RunStatus) {
+    if let Some((_, slot)) = s.runs.iter_mut().find(|(k, _)| *k == kind) {
+        *slot = status;
+    }
+}

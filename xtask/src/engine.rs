@@ -1,0 +1,69 @@
+//! Builds the engine worker's two wasm modules into `www/engine/pkg/`, which Trunk copies into
+//! the page (index.html). Run by Trunk's pre_build hook.
+//!
+//! - `plain`: stable toolchain, no threads. Used whenever the page is not cross-origin isolated.
+//! - `threaded`: the pinned nightly, std rebuilt with atomics, one shared memory, rayon on
+//!   Web Workers (wasm-bindgen-rayon). Its flags live here, not in .cargo/config.toml, because
+//!   cargo merges configs and they must never reach the stable builds.
+
+use crate::setup::NIGHTLY;
+use crate::util::{cmd, root, run, Result};
+
+const TARGET: &str = "wasm32-unknown-unknown";
+
+/// Every flag is needed: on this nightly `+atomics` alone silently yields a non-shared memory.
+const THREADED_RUSTFLAGS: &str = "-C target-feature=+atomics,+bulk-memory,+simd128 \
+    -C link-arg=--shared-memory -C link-arg=--max-memory=4294967296 -C link-arg=--import-memory \
+    -C link-arg=--export=__wasm_init_tls -C link-arg=--export=__tls_size \
+    -C link-arg=--export=__tls_align -C link-arg=--export=__tls_base";
+
+/// Builds both modules and generates their JS glue.
+pub fn build() -> Result {
+    let pkg = root().join("www/engine/pkg");
+
+    run(&mut cmd(
+        "cargo",
+        &[
+            "build",
+            "--release",
+            "-p",
+            "interleave-web",
+            "--features",
+            "worker",
+            "--target",
+            TARGET,
+        ],
+    ))?;
+    bindgen(&root().join("target"), &pkg.join("plain"))?;
+
+    let threaded_target = root().join("target/threaded");
+    let toolchain = format!("+{NIGHTLY}");
+    run(cmd(
+        "cargo",
+        &[
+            &toolchain,
+            "build",
+            "--release",
+            "-p",
+            "interleave-web",
+            "--features",
+            "threads",
+            "--target",
+            TARGET,
+            "-Z",
+            "build-std=panic_abort,std",
+        ],
+    )
+    .arg("--target-dir")
+    .arg(&threaded_target)
+    .env("RUSTFLAGS", THREADED_RUSTFLAGS))?;
+    bindgen(&threaded_target, &pkg.join("threaded"))
+}
+
+fn bindgen(target_dir: &std::path::Path, out: &std::path::Path) -> Result {
+    let wasm = target_dir.join(TARGET).join("release/interleave_web.wasm");
+    run(cmd("wasm-bindgen", &["--target", "web", "--no-typescript"])
+        .arg("--out-dir")
+        .arg(out)
+        .arg(wasm))
+}
