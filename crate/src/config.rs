@@ -10,7 +10,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::images::SampleSpec;
+use crate::images::SampleSet;
+use crate::network::Network;
 use crate::pipeline::ThumbSpec;
 use crate::technique::TechniqueKind;
 
@@ -22,15 +23,17 @@ pub const QUERY_VERSION: u32 = 1;
 pub struct Config {
     /// The techniques to run, in page order.
     pub techniques: Vec<TechniqueKind>,
-    /// Threads for the threads technique; `None`: as many as the device has cores.
+    /// Threads (and processes) for the parallel techniques; `None`: one per core.
     pub threads: Option<u32>,
-    /// Number of images in the batch.
+    /// Number of images in the batch (the set's files, repeated if need be).
     pub images: u32,
-    /// Side of each (square) sample image, pixels.
-    pub size: u32,
+    /// Which sample files.
+    pub set: SampleSet,
     /// Longer side of each thumbnail, pixels.
     pub thumb: u32,
-    /// Seed of the sample batch.
+    /// The simulated network.
+    pub network: Network,
+    /// Seed of the network's jitter.
     pub seed: u64,
     /// Start the run as soon as the page has loaded.
     pub autorun: bool,
@@ -42,8 +45,9 @@ impl Default for Config {
             techniques: TechniqueKind::ALL.to_vec(),
             threads: None,
             images: 16,
-            size: 2000,
+            set: SampleSet::Photos,
             thumb: 256,
+            network: Network::LOCAL,
             seed: 1,
             autorun: false,
         }
@@ -54,8 +58,77 @@ impl Default for Config {
 pub const THREADS: RangeInclusive<u32> = 1..=16;
 /// Allowed range of `images`.
 pub const IMAGES: RangeInclusive<u32> = 1..=64;
-/// Allowed range of `size`: up to 16 MP per image.
-pub const SIZE: RangeInclusive<u32> = 16..=4000;
+/// Allowed range of `latency` and `jitter`, ms.
+pub const DELAY_MS: RangeInclusive<u32> = 0..=10_000;
+/// Allowed range of `bandwidth`, Mbit/s (0: unlimited).
+pub const BANDWIDTH: RangeInclusive<u32> = 0..=100_000;
+/// Allowed range of `connections`.
+pub const CONNECTIONS: RangeInclusive<u32> = 1..=64;
+
+/// Settings that move the workload between CPU-bound and I/O-bound.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Preset {
+    /// Big photos, no simulated network: parallel CPU wins.
+    CpuBound,
+    /// Small images on a slow, distant network: overlapping waits wins.
+    IoBound,
+    /// Big photos on a moderate network: both matter.
+    Mixed,
+}
+
+impl Preset {
+    /// Every preset.
+    pub const ALL: [Preset; 3] = [Preset::CpuBound, Preset::IoBound, Preset::Mixed];
+
+    /// The name shown on its button.
+    pub fn label(self) -> &'static str {
+        match self {
+            Preset::CpuBound => "CPU-bound",
+            Preset::IoBound => "I/O-bound",
+            Preset::Mixed => "Mixed",
+        }
+    }
+
+    /// The id used in test ids.
+    pub fn id(self) -> &'static str {
+        match self {
+            Preset::CpuBound => "cpu",
+            Preset::IoBound => "io",
+            Preset::Mixed => "mixed",
+        }
+    }
+
+    fn settings(self) -> (SampleSet, Network) {
+        let net = |latency_ms, jitter_ms, bandwidth_mbps| Network {
+            latency_ms,
+            jitter_ms,
+            bandwidth_mbps,
+            connections: 6,
+        };
+        match self {
+            Preset::CpuBound => (SampleSet::Photos, Network::LOCAL),
+            Preset::IoBound => (SampleSet::Small, net(250, 100, 20)),
+            Preset::Mixed => (SampleSet::Photos, net(80, 40, 200)),
+        }
+    }
+
+    /// The configuration with this preset's workload and network.
+    pub fn apply(self, config: &Config) -> Config {
+        let (set, network) = self.settings();
+        Config {
+            set,
+            network,
+            ..config.clone()
+        }
+    }
+
+    /// The preset `config` matches, if any.
+    pub fn matching(config: &Config) -> Option<Preset> {
+        Preset::ALL
+            .into_iter()
+            .find(|p| p.settings() == (config.set, config.network))
+    }
+}
 /// Allowed range of `thumb`.
 pub const THUMB: RangeInclusive<u32> = 8..=1024;
 
@@ -69,14 +142,12 @@ pub struct Notice {
 }
 
 impl Config {
-    /// The sample batch this configuration asks for.
-    pub fn samples(&self) -> SampleSpec {
-        SampleSpec {
-            seed: self.seed,
-            count: self.images,
-            width: self.size,
-            height: self.size,
-        }
+    /// Paths of the batch's files below the sample library, in task order.
+    pub fn sample_paths(&self) -> Vec<String> {
+        let files = self.set.files();
+        (0..self.images as usize)
+            .map(|i| files[i % files.len()].path.clone())
+            .collect()
     }
 
     /// The thumbnail this configuration asks for.
@@ -131,8 +202,25 @@ impl Config {
                     config.threads = Some(ranged("threads", value, THREADS, 2, &mut note));
                 }
                 "images" => config.images = ranged("images", value, IMAGES, 16, &mut note),
-                "size" => config.size = ranged("size", value, SIZE, 2000, &mut note),
+                "set" => match SampleSet::from_id(value) {
+                    Some(set) => config.set = set,
+                    None => note("set", format!("unknown sample set “{value}”; using photos")),
+                },
                 "thumb" => config.thumb = ranged("thumb", value, THUMB, 256, &mut note),
+                "latency" => {
+                    config.network.latency_ms = ranged("latency", value, DELAY_MS, 0, &mut note)
+                }
+                "jitter" => {
+                    config.network.jitter_ms = ranged("jitter", value, DELAY_MS, 0, &mut note)
+                }
+                "bandwidth" => {
+                    config.network.bandwidth_mbps =
+                        ranged("bandwidth", value, BANDWIDTH, 0, &mut note);
+                }
+                "connections" => {
+                    config.network.connections =
+                        ranged("connections", value, CONNECTIONS, 6, &mut note);
+                }
                 "seed" => {
                     config.seed = value.parse().unwrap_or_else(|_| {
                         note(
@@ -176,10 +264,17 @@ impl Config {
         if let Some(n) = self.threads {
             q.append_pair("threads", &n.to_string());
         }
+        if self.set != d.set {
+            q.append_pair("set", self.set.id());
+        }
+        let (n, dn) = (self.network, d.network);
         for (name, value, default) in [
             ("images", self.images, d.images),
-            ("size", self.size, d.size),
             ("thumb", self.thumb, d.thumb),
+            ("latency", n.latency_ms, dn.latency_ms),
+            ("jitter", n.jitter_ms, dn.jitter_ms),
+            ("bandwidth", n.bandwidth_mbps, dn.bandwidth_mbps),
+            ("connections", n.connections, dn.connections),
         ] {
             if value != default {
                 q.append_pair(name, &value.to_string());
@@ -241,8 +336,14 @@ mod tests {
             techniques: vec![TechniqueKind::Sequential, TechniqueKind::Cooperative],
             threads: Some(3),
             images: 5,
-            size: 640,
+            set: SampleSet::Mixed,
             thumb: 100,
+            network: Network {
+                latency_ms: 120,
+                jitter_ms: 30,
+                bandwidth_mbps: 50,
+                connections: 2,
+            },
             seed: u64::MAX,
             autorun: true,
         };
@@ -252,17 +353,17 @@ mod tests {
     #[test]
     fn bad_values_are_corrected_with_a_notice() {
         let (c, n) = Config::from_query(
-            "threads=0&images=9999&size=abc&seed=-4&techniques=threads,nope&zoom=2",
+            "threads=0&images=9999&set=huge&seed=-4&techniques=threads,nope&zoom=2",
         );
         assert_eq!(c.threads, Some(1));
         assert_eq!(c.images, 64);
-        assert_eq!(c.size, 2000);
+        assert_eq!(c.set, SampleSet::Photos);
         assert_eq!(c.seed, 1);
         assert_eq!(c.techniques, vec![TechniqueKind::Threads]);
         let params: Vec<&str> = n.iter().map(|n| n.param.as_str()).collect();
         assert_eq!(
             params,
-            ["threads", "images", "size", "seed", "techniques", "zoom"]
+            ["threads", "images", "set", "seed", "techniques", "zoom"]
         );
     }
 
@@ -276,5 +377,29 @@ mod tests {
         let (c, n) = Config::from_query("techniques=");
         assert_eq!(c.techniques, TechniqueKind::ALL.to_vec());
         assert_eq!(n.len(), 1);
+    }
+
+    #[test]
+    fn presets_apply_and_are_recognised() {
+        let c = Config::default();
+        assert_eq!(Preset::matching(&c), Some(Preset::CpuBound));
+        for p in Preset::ALL {
+            let applied = p.apply(&c);
+            assert_eq!(Preset::matching(&applied), Some(p));
+            assert_eq!(Config::from_query(&applied.to_query()).0, applied);
+        }
+        assert!(Preset::IoBound.apply(&c).network.latency_ms > 0);
+    }
+
+    #[test]
+    fn batches_longer_than_the_set_repeat_its_files() {
+        let c = Config {
+            images: 18,
+            ..Config::default()
+        };
+        let paths = c.sample_paths();
+        assert_eq!(paths.len(), 18);
+        assert_eq!(paths[0], "photos/00.jpg");
+        assert_eq!(paths[16], paths[0]);
     }
 }

@@ -1,12 +1,140 @@
-//! Seeded, photo-like sample images.
+//! Seeded, photo-like sample images, and the sample library the page serves.
 //!
-//! Each image is a landscape: a sky gradient, a wavy horizon, soft coloured discs (sun, trees,
+//! The library ([`SampleSet`]) is made by `cargo xtask samples` into `www/samples/`, served by
+//! the page's own origin and fetched for real. Each image is a landscape: a sky gradient, a wavy horizon, soft coloured discs (sun, trees,
 //! clouds) and fine sensor-like noise, encoded as a quality-90 JPEG. The noise matters: without
 //! high-frequency detail a JPEG is unrealistically small and cheap to decode. The same seed,
 //! index and size always give the same bytes.
 
 use image::codecs::jpeg::JpegEncoder;
-use image::ExtendedColorType;
+use image::codecs::png::PngEncoder;
+use image::{ExtendedColorType, ImageEncoder};
+use serde::{Deserialize, Serialize};
+
+/// Seed of the served library. Changing the generator or this seed changes every file: bump
+/// [`LIBRARY_VERSION`] so that `cargo xtask samples` makes them again.
+pub const LIBRARY_SEED: u64 = 1;
+/// Version of the generated library.
+pub const LIBRARY_VERSION: &str = "1";
+
+/// A set of sample files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SampleSet {
+    /// 16 JPEG photos of 2000×2000 (4 MP): the CPU-bound batch.
+    Photos,
+    /// 16 small JPEGs of 640×480: cheap to decode, so I/O dominates.
+    Small,
+    /// 16 files from 320×240 to 4000×3000 (12 MP), JPEG and PNG.
+    Mixed,
+}
+
+/// Encoded file format of a sample.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// JPEG, quality [`JPEG_QUALITY`].
+    Jpeg,
+    /// PNG (RGB, 8 bits).
+    Png,
+}
+
+/// One file of the library.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SampleFile {
+    /// Path below the library folder, e.g. `photos/03.jpg`.
+    pub path: String,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Format.
+    pub format: Format,
+    /// Index of the image within its set (and its seed).
+    pub index: u32,
+}
+
+impl SampleSet {
+    /// Every set.
+    pub const ALL: [SampleSet; 3] = [SampleSet::Photos, SampleSet::Small, SampleSet::Mixed];
+    /// Files per set.
+    pub const LEN: u32 = 16;
+
+    /// The id used in URLs and folder names.
+    pub fn id(self) -> &'static str {
+        match self {
+            SampleSet::Photos => "photos",
+            SampleSet::Small => "small",
+            SampleSet::Mixed => "mixed",
+        }
+    }
+
+    /// Parses an [`id`](Self::id).
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.id() == id)
+    }
+
+    /// A short description for the page.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SampleSet::Photos => "2000×2000 JPEG photos (4 MP, ~1 MB each)",
+            SampleSet::Small => "640×480 JPEGs (~100 KB each)",
+            SampleSet::Mixed => "320×240 to 4000×3000 (12 MP), JPEG and PNG",
+        }
+    }
+
+    /// The set's files, in task order.
+    pub fn files(self) -> Vec<SampleFile> {
+        (0..Self::LEN)
+            .map(|index| {
+                let (width, height, format) = match self {
+                    SampleSet::Photos => (2000, 2000, Format::Jpeg),
+                    SampleSet::Small => (640, 480, Format::Jpeg),
+                    SampleSet::Mixed => match index % 4 {
+                        0 => (320, 240, Format::Png),
+                        1 => (1024, 768, Format::Png),
+                        2 => (2000, 1500, Format::Jpeg),
+                        _ => (4000, 3000, Format::Jpeg),
+                    },
+                };
+                let ext = match format {
+                    Format::Jpeg => "jpg",
+                    Format::Png => "png",
+                };
+                SampleFile {
+                    path: format!("{}/{index:02}.{ext}", self.id()),
+                    width,
+                    height,
+                    format,
+                    index,
+                }
+            })
+            .collect()
+    }
+}
+
+impl SampleFile {
+    /// Makes the file's bytes (deterministic).
+    pub fn encode(&self) -> Vec<u8> {
+        let spec = SampleSpec {
+            seed: LIBRARY_SEED,
+            count: SampleSet::LEN,
+            width: self.width,
+            height: self.height,
+        };
+        match self.format {
+            Format::Jpeg => sample_jpeg(&spec, self.index),
+            Format::Png => {
+                let rgb = sample_pixels(&spec, self.index);
+                let mut out = Vec::new();
+                PngEncoder::new(&mut out)
+                    .write_image(&rgb, self.width, self.height, ExtendedColorType::Rgb8)
+                    .expect("encoding an in-memory RGB buffer of matching size cannot fail");
+                out
+            }
+        }
+    }
+}
 
 /// What batch to make: `count` images of `width`×`height` from `seed`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -134,6 +262,31 @@ mod tests {
         assert_ne!(sample_jpeg(&SPEC, 0), sample_jpeg(&SPEC, 1));
         let other = SampleSpec { seed: 8, ..SPEC };
         assert_ne!(sample_jpeg(&SPEC, 0), sample_jpeg(&other, 0));
+    }
+
+    #[test]
+    fn library_files_decode_to_their_listed_size_and_format() {
+        let files = SampleSet::Mixed.files();
+        assert_eq!(files.len(), 16);
+        for f in files.iter().take(2) {
+            let bytes = f.encode();
+            let format = image::guess_format(&bytes).unwrap();
+            let expected = if f.format == Format::Png {
+                image::ImageFormat::Png
+            } else {
+                image::ImageFormat::Jpeg
+            };
+            assert_eq!(format, expected, "{}", f.path);
+            let img = image::load_from_memory(&bytes).unwrap();
+            assert_eq!((img.width(), img.height()), (f.width, f.height));
+        }
+        assert!(
+            files.iter().any(|f| f.width * f.height >= 12_000_000),
+            "up to about 12 MP"
+        );
+        for set in SampleSet::ALL {
+            assert_eq!(SampleSet::from_id(set.id()), Some(set));
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod images;
+pub mod network;
 pub mod pipeline;
 pub mod platform;
 pub mod stats;

@@ -1,4 +1,5 @@
-//! What a technique needs from the platform, as small traits with native implementations.
+//! What a technique needs from the platform (clock, event loop, image source, progress), as
+//! small traits with native implementations.
 //!
 //! The browser implementations live in `www/engine/src/platform.rs`.
 
@@ -18,10 +19,31 @@ pub trait Clock: Sync {
     fn now_us(&self) -> f64;
 }
 
-/// Hands control back to the event loop (or the executor) and resumes later.
-pub trait Yielder {
+/// The thread's event loop (or executor): how an async task gives others a turn or waits.
+pub trait EventLoop {
     /// A future that completes after other work had a chance to run.
     fn yield_now(&self) -> LocalBoxFuture<'static, ()>;
+
+    /// A future that completes after `ms` milliseconds, without blocking the thread.
+    fn sleep(&self, ms: f64) -> LocalBoxFuture<'static, ()>;
+}
+
+/// Where the images come from: task `i` is image `i`.
+pub trait Source: Send + Sync {
+    /// Number of images.
+    fn len(&self) -> u32;
+
+    /// Whether there are no images.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Gets image `task`'s bytes, awaiting the I/O.
+    fn get(&self, task: u32) -> LocalBoxFuture<'_, Result<Vec<u8>, String>>;
+
+    /// Gets image `task`'s bytes, blocking the calling thread until they arrive. Only for
+    /// threads that may block (never a browser's main thread).
+    fn get_blocking(&self, task: u32) -> Result<Vec<u8>, String>;
 }
 
 /// Hears about finished tasks while a run is in progress.
@@ -57,13 +79,46 @@ impl Clock for SystemClock {
     }
 }
 
-/// The native yield: returns to the executor once, like `tokio::task::yield_now`.
+/// The native event loop: yielding returns to the executor once (like
+/// `tokio::task::yield_now`); sleeping wakes the task from a timer thread.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct ExecutorYield;
+pub struct NativeLoop;
 
-impl Yielder for ExecutorYield {
+impl EventLoop for NativeLoop {
     fn yield_now(&self) -> LocalBoxFuture<'static, ()> {
         Box::pin(YieldOnce(false))
+    }
+
+    fn sleep(&self, ms: f64) -> LocalBoxFuture<'static, ()> {
+        let (tx, rx) = futures::channel::oneshot::channel::<()>();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs_f64(ms.max(0.0) / 1000.0));
+            let _ = tx.send(());
+        });
+        Box::pin(async move {
+            let _ = rx.await;
+        })
+    }
+}
+
+/// Images held in memory (native tests, and files the user dropped once read).
+#[derive(Clone, Debug, Default)]
+pub struct MemorySource(pub Vec<Vec<u8>>);
+
+impl Source for MemorySource {
+    fn len(&self) -> u32 {
+        self.0.len() as u32
+    }
+
+    fn get(&self, task: u32) -> LocalBoxFuture<'_, Result<Vec<u8>, String>> {
+        Box::pin(std::future::ready(self.get_blocking(task)))
+    }
+
+    fn get_blocking(&self, task: u32) -> Result<Vec<u8>, String> {
+        self.0
+            .get(task as usize)
+            .cloned()
+            .ok_or_else(|| format!("no image {task}"))
     }
 }
 

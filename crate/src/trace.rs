@@ -27,10 +27,12 @@ pub enum Stage {
     Encode,
     /// Keeping the thumbnail (I/O).
     Store,
+    /// Moving a result between isolated processes (a message).
+    Transfer,
 }
 
 impl Stage {
-    /// The stages that every technique runs today, in order.
+    /// The CPU stages, in order.
     pub const CPU: [Stage; 3] = [Stage::Decode, Stage::Resize, Stage::Encode];
 
     /// The lowercase name used in traces, exports and the page.
@@ -41,6 +43,7 @@ impl Stage {
             Stage::Resize => "resize",
             Stage::Encode => "encode",
             Stage::Store => "store",
+            Stage::Transfer => "transfer",
         }
     }
 }
@@ -81,6 +84,20 @@ pub struct Lane {
     pub id: u32,
     /// What the lane is, e.g. "engine worker" or "thread 1".
     pub name: String,
+    /// When the lane's thread or process was being started (spawn, load, instantiate), µs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub startup_us: Option<(f64, f64)>,
+}
+
+impl Lane {
+    /// A lane that was running before the run began.
+    pub fn new(id: u32, name: &str) -> Lane {
+        Lane {
+            id,
+            name: name.to_string(),
+            startup_us: None,
+        }
+    }
 }
 
 /// One stage of one task, in one state, on one lane.
@@ -196,8 +213,15 @@ impl Trace {
 
     /// The most spans that were running at one instant: 1 for one thread, up to N for N threads.
     pub fn max_parallelism(&self) -> usize {
+        self.max_in_state(State::Running)
+    }
+
+    /// The most spans in `state` at one instant (e.g. fetches in flight, for `Blocked`).
+    pub fn max_in_state(&self, state: State) -> usize {
         let mut edges: Vec<(f64, i32)> = self
-            .running()
+            .spans
+            .iter()
+            .filter(|s| s.state == state)
             .flat_map(|s| [(s.start_us, 1), (s.end_us, -1)])
             .collect();
         // Ends sort before starts at the same instant: touching spans do not overlap.
@@ -213,6 +237,7 @@ impl Trace {
     /// Checks that the trace is well formed: times are finite, ordered and inside the run; spans
     /// name known lanes and tasks; running spans on one lane never overlap; each task ran the
     /// `expected` stages once each, in order (a failed task stops at the stage that failed).
+    /// Other stages (transfers) and waits (ready) may come in between.
     pub fn validate(&self, expected: &[Stage]) -> Result<(), TraceError> {
         // Clocks of different workers are aligned to one origin but round differently, so a span
         // may start a hair before the run did: allow one clock tick (100 µs when not isolated).
@@ -258,8 +283,13 @@ impl Trace {
             }
         }
 
+        // A task's stages: its running and blocked spans (waits for a core or lock are not stages).
         let mut by_task: BTreeMap<u32, Vec<&Span>> = BTreeMap::new();
-        for s in self.running() {
+        for s in self
+            .spans
+            .iter()
+            .filter(|s| s.state != State::Ready && expected.contains(&s.stage))
+        {
             by_task.entry(s.task).or_default().push(s);
         }
         for task in 0..self.tasks {
@@ -309,6 +339,13 @@ pub fn chrome_trace(traces: &[Trace]) -> Value {
                 "name": "thread_name", "ph": "M", "pid": pid, "tid": lane.id,
                 "args": { "name": lane.name },
             }));
+            if let Some((start, end)) = lane.startup_us {
+                events.push(json!({
+                    "name": "startup", "cat": "startup", "ph": "X", "pid": pid, "tid": lane.id,
+                    "ts": start - origin, "dur": end - start,
+                    "args": { "stage": "startup", "state": "running" },
+                }));
+            }
         }
         for s in &trace.spans {
             let mut args = json!({ "task": s.task, "stage": s.stage, "state": s.state });
@@ -349,16 +386,7 @@ mod tests {
     fn trace(spans: Vec<Span>, tasks: u32) -> Trace {
         Trace {
             technique: TechniqueKind::Threads,
-            lanes: vec![
-                Lane {
-                    id: 0,
-                    name: "a".into(),
-                },
-                Lane {
-                    id: 1,
-                    name: "b".into(),
-                },
-            ],
+            lanes: vec![Lane::new(0, "a"), Lane::new(1, "b")],
             spans,
             tasks,
             start_us: 0.0,

@@ -2,13 +2,17 @@ use std::cell::RefCell;
 
 use futures::future::{join_all, LocalBoxFuture};
 
-use super::{finish, timed, Env, Job, Outcome, RunOutput, Technique, TechniqueKind, CANCELLED};
+use super::{
+    fetch_async, finish, report, timed, Env, Job, Link, Outcome, RunOutput, Technique,
+    TechniqueKind, CANCELLED,
+};
 use crate::pipeline;
-use crate::trace::{Lane, Span, Stage};
+use crate::trace::{Lane, Span, Stage, State};
 
-/// Every image is a future on one thread; all are started at once and each yields to the event
-/// loop between stages, so they interleave and the page stays responsive. One core does all the
-/// CPU work: on CPU-bound work this is no faster than sequential.
+/// Every image is a future on one thread, all started at once: their fetches are in flight
+/// together (up to the connection limit) and each yields to the event loop between CPU stages,
+/// so they interleave and the page stays responsive. One core does all the CPU work: on
+/// CPU-bound work this is no faster than sequential; on I/O-bound work the waits overlap.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Cooperative;
 
@@ -20,26 +24,19 @@ impl Technique for Cooperative {
     fn run<'a>(&'a self, job: &'a Job, env: &'a Env<'a>) -> LocalBoxFuture<'a, RunOutput> {
         Box::pin(async move {
             let start = env.clock.now_us();
+            let link = job.link();
             // One thread: tasks take turns with this log, and never hold it across an await.
-            let spans = RefCell::new(Vec::with_capacity(job.sources.len() * 3));
-            let tasks = job
-                .sources
-                .iter()
-                .zip(0u32..)
-                .map(|(src, task)| run_task(src, task, job, env, &spans));
+            let spans = RefCell::new(Vec::with_capacity(job.tasks() as usize * 4));
+            let tasks = (0..job.tasks()).map(|task| run_task(task, job, env, &link, &spans));
             let outcomes = join_all(tasks).await;
-            let lanes = vec![Lane {
-                id: 0,
-                name: env.home.to_string(),
-            }];
+            let lanes = vec![Lane::new(0, env.home)];
             let end = env.clock.now_us();
             finish(
                 self.kind(),
                 lanes,
                 spans.into_inner(),
                 job,
-                start,
-                end,
+                (start, end),
                 outcomes,
             )
         })
@@ -47,39 +44,42 @@ impl Technique for Cooperative {
 }
 
 async fn run_task(
-    src: &[u8],
     task: u32,
     job: &Job,
     env: &Env<'_>,
+    link: &Link,
     spans: &RefCell<Vec<Span>>,
 ) -> Outcome {
     let clock = env.clock;
-    // Each `turn` gives the event loop a chance to run (first of all, so that starting every
-    // task is cheap and their first stages interleave), then checks for cancellation.
+    // Each `turn` gives the event loop a chance to run, then checks for cancellation.
     let turn = || async {
-        env.yielder.yield_now().await;
+        env.events.yield_now().await;
         if env.cancel.is_cancelled() {
             Err(CANCELLED.to_string())
         } else {
             Ok(())
         }
     };
-    let result = async {
+    let running = |stage| (stage, State::Running);
+    let outcome = async {
+        turn().await?;
+        let bytes = fetch_async(link, job, env, 0, task, spans).await?;
         turn().await?;
         let px = timed(
             clock,
             0,
             task,
-            Stage::Decode,
+            running(Stage::Decode),
             &mut spans.borrow_mut(),
-            || pipeline::decode(src),
+            || pipeline::decode(&bytes),
         )?;
+        drop(bytes);
         turn().await?;
         let small = timed(
             clock,
             0,
             task,
-            Stage::Resize,
+            running(Stage::Resize),
             &mut spans.borrow_mut(),
             || pipeline::resize(&px, &job.spec),
         )?;
@@ -89,14 +89,12 @@ async fn run_task(
             clock,
             0,
             task,
-            Stage::Encode,
+            running(Stage::Encode),
             &mut spans.borrow_mut(),
             || pipeline::encode(&small),
         )
     }
     .await;
-    if result.as_ref().err().map(String::as_str) != Some(CANCELLED) {
-        env.progress.task_done(task, result.is_ok());
-    }
-    result
+    report(env.progress, task, &outcome);
+    outcome
 }

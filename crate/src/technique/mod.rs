@@ -1,51 +1,70 @@
 //! The techniques: one type each, behind [`Technique`].
 //!
-//! Every technique runs the same [`Job`] through the same pipeline functions and records a
-//! [`Trace`]; they differ only in where the stages run and how they wait.
+//! Every technique runs the same [`Job`] through the same stage functions and records a
+//! [`Trace`]; they differ only in where the stages run and how they wait for I/O.
 
 mod cooperative;
-mod sequential;
 #[cfg(feature = "threads")]
-mod threads;
+mod parallel;
+mod processes;
+mod sequential;
 
 pub use cooperative::Cooperative;
-pub use sequential::Sequential;
 #[cfg(feature = "threads")]
-pub use threads::Threads;
+pub use parallel::{Gil, Threads};
+pub use processes::{process_task, Process, ProcessReply, Processes, Spawner};
+pub use sequential::Sequential;
+
+use std::cell::RefCell;
+use std::fmt::Display;
+use std::sync::Arc;
 
 use futures::future::LocalBoxFuture;
 use serde::{Deserialize, Serialize};
 
-use crate::pipeline::{self, PipelineError, ThumbSpec, Thumbnail};
-use crate::platform::{Cancel, Clock, Progress, Yielder};
+use crate::network::{Link, Network};
+use crate::pipeline::{self, ThumbSpec, Thumbnail};
+use crate::platform::{Cancel, Clock, EventLoop, Progress, Source};
 use crate::trace::{Lane, Span, Stage, State, Trace};
 
 /// The techniques the product knows, as named in URLs and exports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TechniqueKind {
-    /// One image after another, on one thread.
+    /// One image after another in a worker: the fair baseline.
     Sequential,
+    /// One image after another on the page's main thread, which freezes meanwhile.
+    SequentialMain,
     /// A rayon pool: one image per thread at a time, on shared memory.
     Threads,
-    /// Futures on one thread, yielding to the event loop between stages.
+    /// The same pool, with one global lock held during CPU stages (Python's GIL).
+    Gil,
+    /// Futures on one thread, yielding to the event loop, overlapping their waits.
     Cooperative,
+    /// Isolated workers, each its own wasm instance, passing messages.
+    Processes,
 }
 
 impl TechniqueKind {
     /// Every technique, in the order the page shows them.
-    pub const ALL: [TechniqueKind; 3] = [
+    pub const ALL: [TechniqueKind; 6] = [
         TechniqueKind::Sequential,
+        TechniqueKind::SequentialMain,
         TechniqueKind::Threads,
+        TechniqueKind::Gil,
         TechniqueKind::Cooperative,
+        TechniqueKind::Processes,
     ];
 
     /// The id used in URLs, test ids and exports.
     pub fn id(self) -> &'static str {
         match self {
             TechniqueKind::Sequential => "sequential",
+            TechniqueKind::SequentialMain => "sequential-main",
             TechniqueKind::Threads => "threads",
+            TechniqueKind::Gil => "gil",
             TechniqueKind::Cooperative => "cooperative",
+            TechniqueKind::Processes => "processes",
         }
     }
 
@@ -53,8 +72,11 @@ impl TechniqueKind {
     pub fn label(self) -> &'static str {
         match self {
             TechniqueKind::Sequential => "Sequential",
+            TechniqueKind::SequentialMain => "Sequential on the main thread",
             TechniqueKind::Threads => "Threads",
+            TechniqueKind::Gil => "Threads + global lock",
             TechniqueKind::Cooperative => "Cooperative tasks",
+            TechniqueKind::Processes => "Processes",
         }
     }
 
@@ -62,30 +84,47 @@ impl TechniqueKind {
     pub fn from_id(id: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.id() == id)
     }
+
+    /// Whether it needs shared-memory threads (a cross-origin isolated page).
+    pub fn needs_threads(self) -> bool {
+        matches!(self, TechniqueKind::Threads | TechniqueKind::Gil)
+    }
 }
 
-/// The work: source images and what to make of them.
-#[derive(Clone, Debug)]
+/// The work: where the images are, how to reach them, what to make of them.
+#[derive(Clone)]
 pub struct Job {
-    /// The encoded source images, one task each.
-    pub sources: Vec<Vec<u8>>,
+    /// The images, one task each.
+    pub source: Arc<dyn Source>,
     /// The thumbnail to make of each.
     pub spec: ThumbSpec,
+    /// The simulated network on top of the real I/O.
+    pub network: Network,
+    /// Fixes the network's jitter.
+    pub seed: u64,
 }
 
 impl Job {
     /// Number of tasks.
     pub fn tasks(&self) -> u32 {
-        self.sources.len() as u32
+        self.source.len()
+    }
+
+    /// A fresh connection gate for one run.
+    pub fn link(&self) -> Link {
+        Link::new(self.network, self.seed)
     }
 }
+
+/// The stages every task goes through, in order.
+pub const STAGES: [Stage; 4] = [Stage::Fetch, Stage::Decode, Stage::Resize, Stage::Encode];
 
 /// The platform a run uses.
 pub struct Env<'a> {
     /// Shared clock of every lane.
     pub clock: &'a dyn Clock,
-    /// How cooperative tasks give the event loop a turn.
-    pub yielder: &'a dyn Yielder,
+    /// The calling thread's event loop.
+    pub events: &'a dyn EventLoop,
     /// Where finished tasks are reported.
     pub progress: &'a dyn Progress,
     /// Stops the run early when set.
@@ -118,14 +157,15 @@ pub trait Technique {
 /// Reason recorded for tasks skipped by [`Cancel`].
 pub const CANCELLED: &str = "cancelled";
 
-/// Runs `f` as one stage of `task` on `lane`, recording its span (with the error, if it fails).
-pub(crate) fn timed<T>(
+/// Runs `f` as one stage of `task` on `lane` in `state`, recording its span (with the error,
+/// if it fails).
+pub(crate) fn timed<T, E: Display>(
     clock: &dyn Clock,
     lane: u32,
     task: u32,
-    stage: Stage,
+    (stage, state): (Stage, State),
     spans: &mut Vec<Span>,
-    f: impl FnOnce() -> Result<T, PipelineError>,
+    f: impl FnOnce() -> Result<T, E>,
 ) -> Result<T, String> {
     let start_us = clock.now_us();
     let result = f().map_err(|e| e.to_string());
@@ -133,7 +173,7 @@ pub(crate) fn timed<T>(
         lane,
         task,
         stage,
-        state: State::Running,
+        state,
         start_us,
         end_us: clock.now_us(),
         error: result.as_ref().err().cloned(),
@@ -141,8 +181,33 @@ pub(crate) fn timed<T>(
     result
 }
 
-/// Runs every stage of one task without pausing, on the calling thread.
-pub(crate) fn process_task(
+/// Fetches image `task`, awaiting (other tasks of the thread run meanwhile), as one blocked span
+/// from when the request got a connection (the wait for one shows as a gap: queued).
+pub(crate) async fn fetch_async(
+    link: &Link,
+    job: &Job,
+    env: &Env<'_>,
+    lane: u32,
+    task: u32,
+    spans: &RefCell<Vec<Span>>,
+) -> Result<Vec<u8>, String> {
+    let (result, start_us) = link
+        .fetch(job.source.as_ref(), task, env.clock, env.events)
+        .await;
+    spans.borrow_mut().push(Span {
+        lane,
+        task,
+        stage: Stage::Fetch,
+        state: State::Blocked,
+        start_us,
+        end_us: env.clock.now_us(),
+        error: result.as_ref().err().cloned(),
+    });
+    result
+}
+
+/// Runs the CPU stages of one task without pausing, on the calling thread.
+pub(crate) fn cpu_stages(
     src: &[u8],
     spec: &ThumbSpec,
     clock: &dyn Clock,
@@ -150,16 +215,21 @@ pub(crate) fn process_task(
     task: u32,
     spans: &mut Vec<Span>,
 ) -> Outcome {
-    let px = timed(clock, lane, task, Stage::Decode, spans, || {
-        pipeline::decode(src)
-    })?;
-    let small = timed(clock, lane, task, Stage::Resize, spans, || {
+    let run = (Stage::Decode, State::Running);
+    let px = timed(clock, lane, task, run, spans, || pipeline::decode(src))?;
+    let resize = (Stage::Resize, State::Running);
+    let small = timed(clock, lane, task, resize, spans, || {
         pipeline::resize(&px, spec)
     })?;
     drop(px);
-    timed(clock, lane, task, Stage::Encode, spans, || {
-        pipeline::encode(&small)
-    })
+    timed(
+        clock,
+        lane,
+        task,
+        (Stage::Encode, State::Running),
+        spans,
+        || pipeline::encode(&small),
+    )
 }
 
 /// Builds the trace of a run from its parts.
@@ -168,8 +238,7 @@ pub(crate) fn finish(
     lanes: Vec<Lane>,
     spans: Vec<Span>,
     job: &Job,
-    start_us: f64,
-    end_us: f64,
+    (start_us, end_us): (f64, f64),
     outcomes: Vec<Outcome>,
 ) -> RunOutput {
     RunOutput {
@@ -182,6 +251,13 @@ pub(crate) fn finish(
             end_us,
         },
         outcomes,
+    }
+}
+
+/// Reports a finished task, unless it was skipped by cancellation.
+pub(crate) fn report(progress: &dyn Progress, task: u32, outcome: &Outcome) {
+    if outcome.as_ref().err().map(String::as_str) != Some(CANCELLED) {
+        progress.task_done(task, outcome.is_ok());
     }
 }
 

@@ -1,63 +1,71 @@
+use std::cell::RefCell;
+
 use futures::future::LocalBoxFuture;
 
 use super::{
-    finish, process_task, Env, Job, Outcome, RunOutput, Technique, TechniqueKind, CANCELLED,
+    cpu_stages, fetch_async, finish, report, Env, Job, Outcome, RunOutput, Technique,
+    TechniqueKind, CANCELLED,
 };
-use crate::platform::{Cancel, Clock, Progress};
 use crate::trace::Lane;
 
-/// One image after another on the calling thread. Never yields: on a page's main thread the page
-/// freezes until it is done; in a worker it is the fair single-core baseline.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Sequential;
+/// One image after another on the calling thread: fetch (awaited, one request at a time), then
+/// the CPU stages without a pause. In a worker it is the fair single-core baseline; on a page's
+/// main thread ([`Sequential::ON_MAIN`]) the page freezes during every CPU stretch.
+#[derive(Clone, Copy, Debug)]
+pub struct Sequential {
+    on_main: bool,
+}
 
 impl Sequential {
-    /// The whole run, synchronously.
-    pub fn run_sync(
-        &self,
-        job: &Job,
-        clock: &dyn Clock,
-        progress: &dyn Progress,
-        cancel: &Cancel,
-        home: &str,
-    ) -> RunOutput {
-        let start = clock.now_us();
-        let mut spans = Vec::with_capacity(job.sources.len() * 3);
-        let outcomes: Vec<Outcome> = job
-            .sources
-            .iter()
-            .zip(0u32..)
-            .map(|(src, task)| {
-                if cancel.is_cancelled() {
-                    return Err(CANCELLED.to_string());
-                }
-                let out = process_task(src, &job.spec, clock, 0, task, &mut spans);
-                progress.task_done(task, out.is_ok());
-                out
-            })
-            .collect();
-        let lanes = vec![Lane {
-            id: 0,
-            name: home.to_string(),
-        }];
-        finish(
-            self.kind(),
-            lanes,
-            spans,
-            job,
-            start,
-            clock.now_us(),
-            outcomes,
-        )
-    }
+    /// Sequential in a worker.
+    pub const IN_WORKER: Sequential = Sequential { on_main: false };
+    /// Sequential on the page's main thread.
+    pub const ON_MAIN: Sequential = Sequential { on_main: true };
 }
 
 impl Technique for Sequential {
     fn kind(&self) -> TechniqueKind {
-        TechniqueKind::Sequential
+        if self.on_main {
+            TechniqueKind::SequentialMain
+        } else {
+            TechniqueKind::Sequential
+        }
     }
 
     fn run<'a>(&'a self, job: &'a Job, env: &'a Env<'a>) -> LocalBoxFuture<'a, RunOutput> {
-        Box::pin(async move { self.run_sync(job, env.clock, env.progress, env.cancel, env.home) })
+        Box::pin(async move {
+            let start = env.clock.now_us();
+            let link = job.link();
+            let spans = RefCell::new(Vec::with_capacity(job.tasks() as usize * 4));
+            let mut outcomes = Vec::with_capacity(job.tasks() as usize);
+            for task in 0..job.tasks() {
+                let outcome: Outcome = if env.cancel.is_cancelled() {
+                    Err(CANCELLED.to_string())
+                } else {
+                    match fetch_async(&link, job, env, 0, task, &spans).await {
+                        Ok(bytes) => cpu_stages(
+                            &bytes,
+                            &job.spec,
+                            env.clock,
+                            0,
+                            task,
+                            &mut spans.borrow_mut(),
+                        ),
+                        Err(e) => Err(e),
+                    }
+                };
+                report(env.progress, task, &outcome);
+                outcomes.push(outcome);
+            }
+            let lanes = vec![Lane::new(0, env.home)];
+            finish(
+                self.kind(),
+                lanes,
+                spans.into_inner(),
+                job,
+                (start, env.clock.now_us()),
+                outcomes,
+            )
+        })
     }
 }

@@ -1,26 +1,93 @@
+use std::sync::Arc;
+
 use futures::executor::block_on;
+use futures::future::LocalBoxFuture;
 
 use super::*;
 use crate::images::{sample_jpeg, SampleSpec};
-use crate::platform::{ExecutorYield, NoProgress, SystemClock};
+use crate::platform::{MemorySource, NativeLoop, NoProgress, Source, SystemClock};
 
-fn job(count: u32) -> Job {
+fn job(count: u32, network: Network) -> Job {
     let spec = SampleSpec {
         seed: 42,
         count,
         width: 480,
         height: 360,
     };
+    let sources = (0..count).map(|i| sample_jpeg(&spec, i)).collect();
     Job {
-        sources: (0..count).map(|i| sample_jpeg(&spec, i)).collect(),
+        source: Arc::new(MemorySource(sources)),
         spec: ThumbSpec { max_side: 64 },
+        network,
+        seed: 1,
     }
 }
 
-type AnyTechnique = dyn Technique + Sync;
+/// A network slow enough that waits dominate, and with room for several requests at once.
+fn slow_network() -> Network {
+    Network {
+        latency_ms: 40,
+        jitter_ms: 10,
+        bandwidth_mbps: 0,
+        connections: 6,
+    }
+}
+
+/// The native double of a process: its own copy of the images (no memory shared with the
+/// caller or the other processes), running the same per-task code as a browser process worker.
+struct InProcess {
+    job: Job,
+}
+
+impl Process for InProcess {
+    fn run(&self, task: u32) -> LocalBoxFuture<'_, Result<ProcessReply, String>> {
+        Box::pin(async move {
+            let env = Env {
+                clock: &SystemClock,
+                events: &NativeLoop,
+                progress: &NoProgress,
+                cancel: &Cancel::default(),
+                home: "process",
+            };
+            Ok(process_task(&self.job, &env, task).await)
+        })
+    }
+}
+
+struct InProcessSpawner {
+    job: Job,
+}
+
+/// A process's own copy of every image (or of the reason it could not be read).
+struct Copied(Vec<Result<Vec<u8>, String>>);
+
+impl Source for Copied {
+    fn len(&self) -> u32 {
+        self.0.len() as u32
+    }
+    fn get(&self, task: u32) -> LocalBoxFuture<'_, Result<Vec<u8>, String>> {
+        Box::pin(std::future::ready(self.get_blocking(task)))
+    }
+    fn get_blocking(&self, task: u32) -> Result<Vec<u8>, String> {
+        self.0[task as usize].clone()
+    }
+}
+
+impl Spawner for InProcessSpawner {
+    fn spawn(&self, _lane: u32) -> LocalBoxFuture<'_, Result<Box<dyn Process>, String>> {
+        let copy = (0..self.job.tasks())
+            .map(|t| self.job.source.get_blocking(t))
+            .collect();
+        let job = Job {
+            source: Arc::new(Copied(copy)),
+            ..self.job.clone()
+        };
+        Box::pin(async move { Ok(Box::new(InProcess { job }) as Box<dyn Process>) })
+    }
+}
 
 /// Runs in a pool of 2 threads, as on the 2-core machines the product is measured on.
-fn run(technique: &AnyTechnique, job: &Job, cancel: &Cancel) -> RunOutput {
+fn run(kind: TechniqueKind, job: &Job, cancel: &Cancel) -> RunOutput {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(2)
         .build()
@@ -28,21 +95,24 @@ fn run(technique: &AnyTechnique, job: &Job, cancel: &Cancel) -> RunOutput {
     pool.install(|| {
         let env = Env {
             clock: &SystemClock,
-            yielder: &ExecutorYield,
+            events: &NativeLoop,
             progress: &NoProgress,
             cancel,
             home: "test thread",
         };
+        let spawner = InProcessSpawner { job: job.clone() };
+        let processes = Processes::new(&spawner, 2);
+        let technique: &dyn Technique = match kind {
+            TechniqueKind::Sequential => &Sequential::IN_WORKER,
+            TechniqueKind::SequentialMain => &Sequential::ON_MAIN,
+            TechniqueKind::Threads => &Threads,
+            TechniqueKind::Gil => &Gil,
+            TechniqueKind::Cooperative => &Cooperative,
+            TechniqueKind::Processes => &processes,
+        };
+        assert_eq!(technique.kind(), kind);
         block_on(technique.run(job, &env))
     })
-}
-
-fn all() -> Vec<Box<AnyTechnique>> {
-    vec![
-        Box::new(Sequential),
-        Box::new(Threads),
-        Box::new(Cooperative),
-    ]
 }
 
 fn pngs(out: &RunOutput) -> Vec<Vec<u8>> {
@@ -52,76 +122,169 @@ fn pngs(out: &RunOutput) -> Vec<Vec<u8>> {
         .collect()
 }
 
+fn lanes_used(out: &RunOutput) -> usize {
+    let mut lanes: Vec<u32> = out.trace.running().map(|s| s.lane).collect();
+    lanes.sort_unstable();
+    lanes.dedup();
+    lanes.len()
+}
+
 #[test]
 fn every_technique_makes_byte_identical_thumbnails_and_a_well_formed_trace() {
-    let job = job(8);
-    let runs: Vec<RunOutput> = all()
-        .iter()
-        .map(|t| run(t.as_ref(), &job, &Cancel::default()))
-        .collect();
-    let reference = pngs(&runs[0]);
+    let job = job(8, Network::LOCAL);
+    let reference = pngs(&run(TechniqueKind::Sequential, &job, &Cancel::default()));
     assert_eq!(reference.len(), 8);
-    for out in &runs {
-        assert_eq!(pngs(out), reference, "{:?} differs", out.trace.technique);
+    for kind in TechniqueKind::ALL {
+        let out = run(kind, &job, &Cancel::default());
+        assert_eq!(pngs(&out), reference, "{kind:?} differs");
         out.trace
-            .validate(&Stage::CPU)
-            .unwrap_or_else(|e| panic!("{:?}: {e}", out.trace.technique));
-        assert_eq!(out.trace.running().count(), 8 * 3);
+            .validate(&STAGES)
+            .unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+        assert_eq!(out.trace.running().count(), 8 * 3, "{kind:?}");
+        let fetches = out.trace.spans.iter().filter(|s| s.stage == Stage::Fetch);
+        assert!(fetches.clone().all(|s| s.state == State::Blocked));
+        assert_eq!(fetches.count(), 8, "{kind:?}");
     }
 }
 
 #[test]
 fn kinds_round_trip_through_their_ids() {
-    for (t, kind) in all().iter().zip(TechniqueKind::ALL) {
-        assert_eq!(t.kind(), kind);
+    for kind in TechniqueKind::ALL {
         assert_eq!(TechniqueKind::from_id(kind.id()), Some(kind));
     }
     assert_eq!(TechniqueKind::from_id("fibers"), None);
 }
 
 #[test]
-fn sequential_runs_on_one_lane_one_span_at_a_time() {
-    let out = run(&Sequential, &job(4), &Cancel::default());
+fn sequential_does_one_thing_at_a_time_in_batch_order() {
+    let out = run(
+        TechniqueKind::Sequential,
+        &job(4, slow_network()),
+        &Cancel::default(),
+    );
     assert_eq!(out.trace.lanes.len(), 1);
     assert_eq!(out.trace.max_parallelism(), 1);
-    // Task order is batch order: task i finishes before task i+1 starts.
+    assert_eq!(
+        out.trace.max_in_state(State::Blocked),
+        1,
+        "one request at a time"
+    );
     let tasks: Vec<u32> = out.trace.spans.iter().map(|s| s.task).collect();
     assert!(tasks.windows(2).all(|w| w[0] <= w[1]));
 }
 
 #[test]
-fn threads_run_on_distinct_lanes_at_the_same_time() {
-    let out = run(&Threads, &job(12), &Cancel::default());
-    let mut lanes: Vec<u32> = out.trace.running().map(|s| s.lane).collect();
-    lanes.sort_unstable();
-    lanes.dedup();
+fn threads_run_cpu_stages_on_distinct_lanes_at_the_same_time() {
+    let out = run(
+        TechniqueKind::Threads,
+        &job(12, Network::LOCAL),
+        &Cancel::default(),
+    );
     assert_eq!(out.trace.lanes.len(), 2);
-    assert_eq!(lanes.len(), 2, "both pool threads took work");
+    assert_eq!(lanes_used(&out), 2, "both pool threads took work");
     assert_eq!(out.trace.max_parallelism(), 2);
 }
 
 #[test]
-fn cooperative_tasks_interleave_on_one_lane() {
-    let out = run(&Cooperative, &job(4), &Cancel::default());
+fn under_the_global_lock_cpu_never_overlaps_but_waits_do() {
+    let out = run(
+        TechniqueKind::Gil,
+        &job(8, slow_network()),
+        &Cancel::default(),
+    );
+    assert_eq!(lanes_used(&out), 2);
+    assert_eq!(out.trace.max_parallelism(), 1, "no two CPU stages at once");
+    assert_eq!(
+        out.trace.max_in_state(State::Blocked),
+        2,
+        "each thread waits for I/O without the lock"
+    );
+    // A thread that wanted the lock while the other held it waited as *ready*.
+    let cpu_bound = run(
+        TechniqueKind::Gil,
+        &job(8, Network::LOCAL),
+        &Cancel::default(),
+    );
+    assert!(cpu_bound
+        .trace
+        .spans
+        .iter()
+        .any(|s| s.state == State::Ready));
+    assert_eq!(cpu_bound.trace.max_parallelism(), 1);
+}
+
+#[test]
+fn cooperative_tasks_overlap_their_waits_and_interleave_on_one_lane() {
+    let out = run(
+        TechniqueKind::Cooperative,
+        &job(6, slow_network()),
+        &Cancel::default(),
+    );
     assert_eq!(out.trace.lanes.len(), 1);
     assert_eq!(out.trace.max_parallelism(), 1);
+    assert!(
+        out.trace.max_in_state(State::Blocked) >= 3,
+        "several fetches in flight at once"
+    );
     // Recorded order is time order on one thread: some task runs a stage while another task
     // is between its first and last stage.
-    let order: Vec<u32> = out.trace.spans.iter().map(|s| s.task).collect();
+    let order: Vec<u32> = out.trace.running().map(|s| s.task).collect();
     let first = |t| order.iter().position(|&x| x == t).unwrap();
     let last = |t| order.iter().rposition(|&x| x == t).unwrap();
-    let interleaved = (0..4).any(|t| order[first(t)..last(t)].iter().any(|&x| x != t));
+    let interleaved = (0..6).any(|t| order[first(t)..last(t)].iter().any(|&x| x != t));
     assert!(interleaved, "tasks ran one after another: {order:?}");
 }
 
 #[test]
+fn the_connection_limit_caps_requests_in_flight() {
+    let network = Network {
+        connections: 2,
+        ..slow_network()
+    };
+    let out = run(
+        TechniqueKind::Cooperative,
+        &job(6, network),
+        &Cancel::default(),
+    );
+    assert!(out.trace.max_in_state(State::Blocked) <= 2);
+}
+
+#[test]
+fn processes_start_take_turns_and_send_results_back() {
+    let out = run(
+        TechniqueKind::Processes,
+        &job(6, slow_network()),
+        &Cancel::default(),
+    );
+    assert_eq!(out.trace.lanes.len(), 2);
+    assert!(
+        out.trace.lanes.iter().all(|l| l.startup_us.is_some()),
+        "start-up is drawn"
+    );
+    assert_eq!(lanes_used(&out), 2, "both processes took work");
+    let transfers = out
+        .trace
+        .spans
+        .iter()
+        .filter(|s| s.stage == Stage::Transfer)
+        .count();
+    assert_eq!(transfers, 6, "one result message per image");
+}
+
+#[test]
 fn a_corrupt_image_fails_alone_in_every_technique() {
-    let mut job = job(4);
-    job.sources[2] = b"definitely not a jpeg".to_vec();
-    for t in all() {
-        let out = run(t.as_ref(), &job, &Cancel::default());
+    let mut sources: Vec<Vec<u8>> = (0..4)
+        .map(|t| job(4, Network::LOCAL).source.get_blocking(t).unwrap())
+        .collect();
+    sources[2] = b"definitely not a jpeg".to_vec();
+    let job = Job {
+        source: Arc::new(MemorySource(sources)),
+        ..job(4, Network::LOCAL)
+    };
+    for kind in TechniqueKind::ALL {
+        let out = run(kind, &job, &Cancel::default());
         let failed: Vec<usize> = (0..4).filter(|&i| out.outcomes[i].is_err()).collect();
-        assert_eq!(failed, vec![2], "{:?}", t.kind());
+        assert_eq!(failed, vec![2], "{kind:?}");
         assert!(out.outcomes[2].as_ref().unwrap_err().contains("decode"));
         assert_eq!(
             out.trace
@@ -130,7 +293,46 @@ fn a_corrupt_image_fails_alone_in_every_technique() {
                 .collect::<Vec<_>>(),
             vec![2]
         );
-        out.trace.validate(&Stage::CPU).unwrap();
+        out.trace.validate(&STAGES).unwrap();
+    }
+}
+
+#[test]
+fn a_missing_image_fails_at_fetch() {
+    let job = job(2, Network::LOCAL);
+    let short = Job {
+        source: Arc::new(MemorySource(vec![job.source.get_blocking(0).unwrap()])),
+        ..job
+    };
+    // The batch says 1 task; ask a technique for a task the source does not have through a
+    // source that lies about its length.
+    struct Lying(MemorySource);
+    impl Source for Lying {
+        fn len(&self) -> u32 {
+            2
+        }
+        fn get(&self, task: u32) -> LocalBoxFuture<'_, Result<Vec<u8>, String>> {
+            self.0.get(task)
+        }
+        fn get_blocking(&self, task: u32) -> Result<Vec<u8>, String> {
+            self.0.get_blocking(task)
+        }
+    }
+    let bytes = short.source.get_blocking(0).unwrap();
+    let job = Job {
+        source: Arc::new(Lying(MemorySource(vec![bytes]))),
+        ..short
+    };
+    for kind in TechniqueKind::ALL {
+        let out = run(kind, &job, &Cancel::default());
+        assert!(out.outcomes[0].is_ok());
+        assert!(
+            out.outcomes[1].as_ref().unwrap_err().contains("no image"),
+            "{kind:?}"
+        );
+        let failed = out.trace.spans.iter().find(|s| s.error.is_some()).unwrap();
+        assert_eq!(failed.stage, Stage::Fetch);
+        out.trace.validate(&STAGES).unwrap();
     }
 }
 
@@ -138,12 +340,14 @@ fn a_corrupt_image_fails_alone_in_every_technique() {
 fn a_cancelled_run_skips_its_tasks() {
     let cancel = Cancel::default();
     cancel.cancel();
-    for t in all() {
-        let out = run(t.as_ref(), &job(3), &cancel);
-        assert!(out
-            .outcomes
-            .iter()
-            .all(|o| o.as_ref().unwrap_err() == CANCELLED));
+    for kind in TechniqueKind::ALL {
+        let out = run(kind, &job(3, Network::LOCAL), &cancel);
+        assert!(
+            out.outcomes
+                .iter()
+                .all(|o| o.as_ref().unwrap_err() == CANCELLED),
+            "{kind:?}"
+        );
         assert!(out.trace.spans.is_empty());
     }
 }

@@ -1,0 +1,196 @@
+//! A simulated network on top of real fetches: localhost answers in microseconds, so latency,
+//! jitter, bandwidth and the connection limit are added by the engine, the same way for every
+//! technique. The page labels these numbers as simulated.
+
+use serde::{Deserialize, Serialize};
+
+use crate::platform::{Clock, EventLoop, Source};
+
+/// The network dial.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Network {
+    /// Time to first byte of each request, ms.
+    pub latency_ms: u32,
+    /// Random extra time to first byte, 0..=jitter, ms (seeded: runs are reproducible).
+    pub jitter_ms: u32,
+    /// Bandwidth of each connection, Mbit/s; 0 = unlimited.
+    pub bandwidth_mbps: u32,
+    /// Requests in flight at once, at most (HTTP/1.1 browsers allow 6 per host).
+    pub connections: u32,
+}
+
+impl Network {
+    /// No simulated delay: only the real fetch from the page's own origin.
+    pub const LOCAL: Network = Network {
+        latency_ms: 0,
+        jitter_ms: 0,
+        bandwidth_mbps: 0,
+        connections: 6,
+    };
+
+    /// Whether the dial adds any time at all.
+    pub fn is_local(&self) -> bool {
+        self.latency_ms == 0 && self.jitter_ms == 0 && self.bandwidth_mbps == 0
+    }
+
+    /// How long fetching `bytes` for `task` takes on this network, ms: latency, the task's
+    /// jitter (fixed by `seed` and `task`) and transfer time at the bandwidth.
+    pub fn delay_ms(&self, seed: u64, task: u32, bytes: usize) -> f64 {
+        let jitter = if self.jitter_ms == 0 {
+            0.0
+        } else {
+            let mut rng = fastrand::Rng::with_seed(seed ^ (u64::from(task) << 32) ^ 0x6e65_7477);
+            rng.f64() * f64::from(self.jitter_ms)
+        };
+        let transfer = if self.bandwidth_mbps == 0 {
+            0.0
+        } else {
+            bytes as f64 * 8.0 / (f64::from(self.bandwidth_mbps) * 1e6) * 1e3
+        };
+        f64::from(self.latency_ms) + jitter + transfer
+    }
+}
+
+/// One run's way to the images: the dial, and a gate of `connections` slots shared by every
+/// task of the run.
+pub struct Link {
+    network: Network,
+    seed: u64,
+    gate: async_lock::Semaphore,
+}
+
+impl Link {
+    /// A link with `network`'s limits; `seed` fixes the jitter.
+    pub fn new(network: Network, seed: u64) -> Link {
+        let slots = network.connections.max(1) as usize;
+        Link {
+            network,
+            seed,
+            gate: async_lock::Semaphore::new(slots),
+        }
+    }
+
+    /// The dial.
+    pub fn network(&self) -> Network {
+        self.network
+    }
+
+    /// Fetches image `task`, awaiting a free connection, the real request and then the rest of
+    /// the simulated delay: other tasks of the thread run meanwhile. Returns the bytes and when
+    /// the request got its connection (µs), which is when it went on the wire.
+    pub async fn fetch(
+        &self,
+        source: &dyn Source,
+        task: u32,
+        clock: &dyn Clock,
+        events: &dyn EventLoop,
+    ) -> (Result<Vec<u8>, String>, f64) {
+        let _slot = self.gate.acquire().await;
+        let start = clock.now_us();
+        let bytes = source.get(task).await;
+        if let Ok(b) = &bytes {
+            let rest = self.rest_ms(task, b.len(), start, clock);
+            if rest > 0.0 {
+                events.sleep(rest).await;
+            }
+        }
+        (bytes, start)
+    }
+
+    /// Fetches image `task` like [`fetch`](Self::fetch), but blocks the calling thread
+    /// throughout, as a thread doing blocking I/O does.
+    pub fn fetch_blocking(
+        &self,
+        source: &dyn Source,
+        task: u32,
+        clock: &dyn Clock,
+    ) -> (Result<Vec<u8>, String>, f64) {
+        let _slot = self.gate.acquire_blocking();
+        let start = clock.now_us();
+        let bytes = source.get_blocking(task);
+        if let Ok(b) = &bytes {
+            let rest = self.rest_ms(task, b.len(), start, clock);
+            if rest > 0.0 {
+                // In the browser's threaded build this is an atomics wait inside the worker.
+                std::thread::sleep(std::time::Duration::from_secs_f64(rest / 1000.0));
+            }
+        }
+        (bytes, start)
+    }
+
+    /// The simulated delay still to wait once the real request, begun at `start_us`, is done.
+    fn rest_ms(&self, task: u32, bytes: usize, start_us: f64, clock: &dyn Clock) -> f64 {
+        let spent_ms = (clock.now_us() - start_us) / 1000.0;
+        self.network.delay_ms(self.seed, task, bytes) - spent_ms
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delay_adds_latency_jitter_and_transfer_time() {
+        let net = Network {
+            latency_ms: 100,
+            jitter_ms: 0,
+            bandwidth_mbps: 8,
+            connections: 6,
+        };
+        // 1 MB at 8 Mbit/s is one second.
+        assert_eq!(net.delay_ms(1, 0, 1_000_000), 1100.0);
+        assert_eq!(Network::LOCAL.delay_ms(1, 0, 1_000_000), 0.0);
+        assert!(Network::LOCAL.is_local());
+    }
+
+    #[test]
+    fn a_link_waits_the_simulated_delay_and_limits_connections() {
+        use crate::platform::{MemorySource, NativeLoop, SystemClock};
+        use futures::executor::block_on;
+        use futures::future::join_all;
+
+        let source = MemorySource(vec![vec![1; 10]; 4]);
+        let net = Network {
+            latency_ms: 30,
+            jitter_ms: 0,
+            bandwidth_mbps: 0,
+            connections: 2,
+        };
+        let link = Link::new(net, 1);
+        let clock = SystemClock;
+        let start = clock.now_us();
+        let got = block_on(join_all(
+            (0..4).map(|t| link.fetch(&source, t, &clock, &NativeLoop)),
+        ));
+        let elapsed_ms = (clock.now_us() - start) / 1000.0;
+        assert!(got.iter().all(|(b, _)| b.as_deref() == Ok(&[1u8; 10][..])));
+        // The last two requests got a connection only when the first two were done.
+        let mut on_wire: Vec<f64> = got.iter().map(|(_, t)| *t).collect();
+        on_wire.sort_by(f64::total_cmp);
+        assert!(on_wire[2] - on_wire[0] >= 30_000.0);
+        // Four requests through two connections take two rounds of 30 ms, not one.
+        assert!(elapsed_ms >= 60.0, "{elapsed_ms} ms");
+
+        let start = clock.now_us();
+        assert_eq!(link.fetch_blocking(&source, 0, &clock).0.unwrap().len(), 10);
+        assert!(clock.now_us() - start >= 30_000.0);
+        assert!(link.fetch_blocking(&source, 9, &clock).0.is_err());
+    }
+
+    #[test]
+    fn jitter_is_bounded_seeded_and_varies_by_task() {
+        let net = Network {
+            latency_ms: 10,
+            jitter_ms: 50,
+            bandwidth_mbps: 0,
+            connections: 6,
+        };
+        let d: Vec<f64> = (0..20).map(|t| net.delay_ms(7, t, 0)).collect();
+        assert!(d.iter().all(|&x| (10.0..=60.0).contains(&x)));
+        assert_eq!(
+            d,
+            (0..20).map(|t| net.delay_ms(7, t, 0)).collect::<Vec<_>>()
+        );
+        assert!(d.windows(2).any(|w| w[0] != w[1]));
+    }
+}
