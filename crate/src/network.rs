@@ -105,7 +105,8 @@ impl Link {
         task: u32,
         clock: &dyn Clock,
     ) -> (Result<Vec<u8>, String>, f64) {
-        let _slot = self.gate.acquire_blocking();
+        // Parks the thread until a slot is free (an atomics wait in a browser worker).
+        let _slot = futures::executor::block_on(self.gate.acquire());
         let start = clock.now_us();
         let bytes = source.get_blocking(task);
         if let Ok(b) = &bytes {

@@ -1,12 +1,12 @@
-// The engine worker (a module worker). Owned by www/src/runtime/engine.rs, which starts it,
-// speaks the protocol below, and terminates it. It loads the threaded engine build when asked
-// to and allowed to share memory, else the plain build.
+// The script of the engine worker and of process workers (module workers). Owned by
+// www/src/runtime/workers.rs, which starts them, speaks the protocol below and terminates them.
+// It loads the threaded engine build when asked to (and allowed to share memory), else the
+// plain one: every process worker is a plain build, its own wasm instance and memory.
 //
-// page → worker: {type: "init", id, threaded, threads} | {type: "prepare", id, config}
-//                | {type: "run", id, technique}
+// page → worker: {type: "init", id, threaded, threads} | {type: "configure", id, config, urls}
+//                | {type: "run", id, technique} | {type: "task", id, task}
 // worker → page: {type: "ready", id, threaded, threads, reason} | {type: "progress", id, done}
-//                | {type: "prepared", id, sources} | {type: "done", id, result}
-//                | {type: "error", id, message}
+//                | {type: "done", id, result} | {type: "error", id, message}
 
 let engine = null;
 let Engine = null;
@@ -20,7 +20,7 @@ async function init({ threaded, threads }) {
       await m.initThreadPool(threads);
       Engine = m.Engine;
     } catch (e) {
-      reason = `the threaded engine failed to start: ${e && e.message ? e.message : e}`;
+      reason = `the threaded engine failed to start: ${message(e)}`;
     }
   }
   if (!Engine) {
@@ -32,55 +32,53 @@ async function init({ threaded, threads }) {
   return { threaded: Engine.threaded(), threads: Engine.threaded() ? threads : 1, reason };
 }
 
-function prepare(id, config) {
-  const total = engine.configure(JSON.stringify(config));
-  const sources = [];
-  for (let i = 0; i < total; i++) {
-    sources.push(engine.make_sample(i));
-    postMessage({ type: "progress", id, done: i + 1 });
-  }
-  postMessage({ type: "prepared", id, sources }, sources.map((s) => s.buffer));
-}
+const now_us = () => (performance.timeOrigin + performance.now()) * 1000;
 
 function transferables(result) {
-  return result.thumbs.filter((t) => t !== null).map((t) => t.buffer);
+  const pngs = result.thumbs ?? [result.png];
+  return pngs.filter((t) => t !== null).map((t) => t.buffer);
 }
 
-function run(id, technique) {
-  if (technique === "sequential") {
-    const result = engine.run_sequential(id);
-    postMessage({ type: "done", id, result }, transferables(result));
-  } else if (technique === "threads") {
-    if (!Engine.threaded()) throw new Error("this engine build has no threads");
-    const job = engine.start_threads();
-    let reported = 0;
-    const poll = () => {
-      try {
-        const done = job.done();
-        if (done !== reported) postMessage({ type: "progress", id, done: (reported = done) });
-        const result = job.finish();
-        if (result === null) return void setTimeout(poll, 5);
-        job.free();
-        postMessage({ type: "done", id, result }, transferables(result));
-      } catch (e) {
-        fail(id, e);
-      }
-    };
-    poll();
-  } else {
-    throw new Error(`the engine worker does not run “${technique}”`);
-  }
+function reply(id, result) {
+  result.sent_us = now_us();
+  postMessage({ type: "done", id, result }, transferables(result));
 }
+
+async function run(id, technique) {
+  if (technique === "sequential") return reply(id, await engine.run_sequential(id));
+  if (!Engine.threaded()) throw new Error("this engine build has no threads");
+  const job = engine.start_parallel(technique);
+  let reported = 0;
+  // Poll, never block: this thread must stay free to answer the page.
+  const poll = () => {
+    try {
+      const done = job.done();
+      if (done !== reported) postMessage({ type: "progress", id, done: (reported = done) });
+      const result = job.finish();
+      if (result === null) return void setTimeout(poll, 5);
+      job.free();
+      reply(id, result);
+    } catch (e) {
+      fail(id, e);
+    }
+  };
+  poll();
+}
+
+const message = (e) => (e && e.message ? e.message : String(e));
 
 function fail(id, e) {
-  postMessage({ type: "error", id, message: e && e.message ? e.message : String(e) });
+  postMessage({ type: "error", id, message: message(e) });
 }
 
 self.onmessage = async ({ data }) => {
   try {
     if (data.type === "init") postMessage({ type: "ready", id: data.id, ...(await init(data)) });
-    else if (data.type === "prepare") prepare(data.id, data.config);
-    else if (data.type === "run") run(data.id, data.technique);
+    else if (data.type === "configure") {
+      engine.configure(JSON.stringify(data.config), data.urls);
+      postMessage({ type: "done", id: data.id, result: {} });
+    } else if (data.type === "run") await run(data.id, data.technique);
+    else if (data.type === "task") reply(data.id, await engine.run_task(data.task));
     else throw new Error(`unknown message “${data.type}”`);
   } catch (e) {
     fail(data.id, e);

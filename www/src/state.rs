@@ -26,13 +26,6 @@ pub enum Phase {
     Idle,
     /// Starting the engine worker.
     Starting,
-    /// Making the sample batch.
-    Preparing {
-        /// Images made.
-        done: u32,
-        /// Images asked for.
-        total: u32,
-    },
     /// Running techniques one after another.
     Running,
     /// Every technique finished (or was unavailable).
@@ -46,7 +39,7 @@ impl Phase {
     pub fn run_state(&self) -> &'static str {
         match self {
             Phase::Idle => "idle",
-            Phase::Starting | Phase::Preparing { .. } | Phase::Running => "running",
+            Phase::Starting | Phase::Running => "running",
             Phase::Done => "done",
             Phase::Failed(_) => "failed",
         }
@@ -58,20 +51,40 @@ impl Phase {
     }
 }
 
-/// A thumbnail ready to show.
+/// A thumbnail ready to show and to download.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Thumb {
     /// An object URL of the PNG.
     pub url: String,
+    /// The PNG file.
+    pub png: Rc<Vec<u8>>,
 }
 
 /// A finished technique.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Finished {
     /// What ran when and where.
     pub trace: Trace,
     /// One per task: the thumbnail, or why the image failed.
     pub thumbs: Vec<Result<Thumb, String>>,
+}
+
+/// A result never changes once made: compare by identity, so views re-render cheaply.
+impl PartialEq for Finished {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+/// An image the user picked or dropped. It stays in the browser: only an object URL of it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OwnFile {
+    /// The file's name.
+    pub name: String,
+    /// An object URL of the file.
+    pub url: String,
+    /// Its size in bytes.
+    pub bytes: f64,
 }
 
 /// Where one technique is.
@@ -120,6 +133,8 @@ pub struct State {
     pub phase: Phase,
     /// Each configured technique and where it is, in page order.
     pub runs: Vec<(TechniqueKind, RunStatus)>,
+    /// The user's own images, which replace the sample batch while there are any.
+    pub own: Vec<OwnFile>,
 }
 
 /// Everything that changes the state.
@@ -130,10 +145,12 @@ pub enum Action {
     DismissNotices,
     /// A run was started.
     Start,
-    /// Sample images made so far.
-    Preparing(u32, u32),
-    /// The batch is ready; techniques start.
-    Prepared,
+    /// Workers are ready; techniques start.
+    Started,
+    /// The user added images of their own.
+    AddFiles(Vec<OwnFile>),
+    /// The user went back to the sample images.
+    ClearFiles,
     /// A technique made progress.
     Progress(TechniqueKind, u32, u32),
     /// A technique finished, failed or could not run.
@@ -154,6 +171,21 @@ impl State {
             caps,
             phase: Phase::Idle,
             runs,
+            own: Vec::new(),
+        }
+    }
+
+    /// Where the batch's images are: object URLs of the user's files, else paths of the sample
+    /// library relative to the page.
+    pub fn image_paths(&self) -> Vec<String> {
+        if self.own.is_empty() {
+            self.config
+                .sample_paths()
+                .into_iter()
+                .map(|p| format!("samples/{p}"))
+                .collect()
+        } else {
+            self.own.iter().map(|f| f.url.clone()).collect()
         }
     }
 
@@ -225,8 +257,17 @@ impl Reducible for State {
                 s.runs = waiting(&s.config);
                 s.phase = Phase::Starting;
             }
-            Action::Preparing(done, total) => s.phase = Phase::Preparing { done, total },
-            Action::Prepared => s.phase = Phase::Running,
+            Action::Started => s.phase = Phase::Running,
+            Action::AddFiles(files) => {
+                if !s.phase.busy() {
+                    s.own.extend(files);
+                }
+            }
+            Action::ClearFiles => {
+                if !s.phase.busy() {
+                    s.own.clear();
+                }
+            }
             Action::Progress(kind, done, total) => {
                 set(&mut s, kind, RunStatus::Running { done, total })
             }

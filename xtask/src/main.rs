@@ -3,9 +3,10 @@
 //! - `serve [--port N]`: set up what is missing, build, serve the page on 127.0.0.1.
 //! - `test`: set up (browser included), then every check CI runs, fast ones first.
 //! - `bench`: threads vs sequential in headless Chromium, on a CPU-bound batch.
-//! - `setup [--browser]`, `engine`, `dist`: the steps on their own.
+//! - `setup [--browser]`, `assets` (sample library + engine), `engine`, `dist`: single steps.
 
 mod engine;
+mod samples;
 mod setup;
 mod util;
 
@@ -18,12 +19,13 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::all(args.iter().any(|a| a == "--browser")),
         Some("engine") => engine::build(),
+        Some("assets") => samples::ensure().and_then(|_| engine::build()),
         Some("dist") => setup::all(false).and_then(|_| dist()),
         Some("serve") => serve(port(&args)),
         Some("test") => test(),
         Some("bench") => bench(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <serve [--port N] | test | bench | setup [--browser] | engine | dist>");
+            eprintln!("usage: cargo xtask <serve [--port N] | test | bench | setup [--browser] | assets | engine | dist>");
             return ExitCode::from(2);
         }
     };
@@ -110,7 +112,10 @@ fn test() -> Result {
             ))
         }),
         ("engine (native)", &|| {
-            run(&mut cmd("cargo", &["test", "-p", "interleave", "-p", "xtask"]))
+            run(&mut cmd(
+                "cargo",
+                &["test", "-p", "interleave", "-p", "xtask"],
+            ))
         }),
         (
             "browser glue (wasm-bindgen-test, headless Chromium)",

@@ -3,8 +3,8 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use interleave::platform::{Clock, Progress, Yielder};
-use interleave_web::platform::{AtomicProgress, EventLoopYield, PerfClock};
+use interleave::platform::{Clock, EventLoop, Progress};
+use interleave_web::platform::{AtomicProgress, BrowserLoop, PerfClock};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
@@ -32,7 +32,7 @@ async fn a_yield_resumes_in_a_later_task() {
     let flag = ran.clone();
     // A microtask queued now runs before any later task: the yield must not resume before it.
     wasm_bindgen_futures::spawn_local(async move { flag.set(true) });
-    EventLoopYield.yield_now().await;
+    BrowserLoop.yield_now().await;
     assert!(ran.get());
 }
 
@@ -50,7 +50,7 @@ async fn yielding_lets_the_browser_render() {
     while !rendered.get() && js_sys::Date::now() - start < 10_000.0 {
         let t = js_sys::Date::now();
         while js_sys::Date::now() - t < 2.0 {}
-        EventLoopYield.yield_now().await;
+        BrowserLoop.yield_now().await;
     }
     assert!(rendered.get(), "no frame was rendered between yields");
 }

@@ -3,6 +3,7 @@
 use std::rc::Rc;
 
 use interleave::config::Config;
+use interleave::technique::TechniqueKind;
 use interleave::trace::chrome_trace;
 use yew::prelude::*;
 
@@ -53,6 +54,14 @@ pub fn App() -> Html {
         let dispatch = state.dispatcher();
         Callback::from(move |c: Config| dispatch.dispatch(Action::Configure(c)))
     };
+    let on_files = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |files| dispatch.dispatch(Action::AddFiles(files)))
+    };
+    let on_clear_files = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |_| dispatch.dispatch(Action::ClearFiles))
+    };
     let on_dismiss = {
         let dispatch = state.dispatcher();
         Callback::from(move |_| dispatch.dispatch(Action::DismissNotices))
@@ -62,7 +71,9 @@ pub fn App() -> Html {
         let traces = traces.clone();
         Callback::from(move |_| {
             let json = chrome_trace(&traces).to_string();
-            if let Err(e) = browser::download("interleave-trace.json", &json, "application/json") {
+            if let Err(e) =
+                browser::download("interleave-trace.json", json.as_bytes(), "application/json")
+            {
                 web_sys::console::error_1(&e);
             }
         })
@@ -75,9 +86,12 @@ pub fn App() -> Html {
             <header>
                 <h1>{ "Interleave" }</h1>
                 <p class="tagline">
-                    { "One batch of images, made into thumbnails by different concurrency techniques. \
-                       Each run is measured in your browser and drawn on one time axis: one lane per \
-                       thread of execution, one bar per stage of each image." }
+                    { "One batch of images — fetched, decoded, resized, encoded — made into thumbnails by \
+                       different concurrency techniques. Each run is measured in your browser and drawn on \
+                       one time axis: one lane per thread of execution, one bar per stage of each image. \
+                       Try the presets: which technique wins depends on whether the work is CPU-bound or \
+                       I/O-bound. The network's latency, jitter and bandwidth are simulated on top of real \
+                       requests to this page's own server." }
                 </p>
             </header>
             <Notices notices={state.notices.clone()} on_dismiss={on_dismiss} />
@@ -85,8 +99,11 @@ pub fn App() -> Html {
                 config={state.config.clone()}
                 caps={state.caps.clone()}
                 busy={state.phase.busy()}
+                own={state.own.clone()}
                 on_change={on_config}
                 on_run={run}
+                on_files={on_files}
+                on_clear_files={on_clear_files}
             />
             <p class="status" data-testid="run-status">{ status_text(&state) }</p>
             <Legend />
@@ -107,8 +124,8 @@ pub fn App() -> Html {
                     title="Chrome Trace Event JSON: open it in ui.perfetto.dev or chrome://tracing">
                     { "Export trace (JSON)" }
                 </button>
-                <Gallery runs={state.runs.clone()} />
             </section>
+            <Gallery runs={state.runs.clone()} />
             <footer>
                 { if state.caps.isolated {
                     "Cross-origin isolated: timers resolve to 5 µs; threads share one wasm memory."
@@ -123,11 +140,18 @@ pub fn App() -> Html {
 
 fn status_text(state: &State) -> String {
     match &state.phase {
-        Phase::Idle => "Ready. Press Run to make the batch and run every technique on it.".into(),
-        Phase::Starting => "Starting the engine worker…".into(),
-        Phase::Preparing { done, total } => format!("Making sample images: {done} of {total}…"),
+        Phase::Idle => "Ready. Press Run to run every chosen technique on the batch.".into(),
+        Phase::Starting => "Starting workers and warming up (an untimed run on two images)…".into(),
         Phase::Running => {
-            "Running techniques one after another, so they never compete for cores…".into()
+            let on_main = state.runs.iter().any(|(k, s)| {
+                *k == TechniqueKind::SequentialMain
+                    && matches!(s, crate::state::RunStatus::Running { .. })
+            });
+            if on_main {
+                "Running sequentially on the main thread: the page freezes while it computes. That is the point.".into()
+            } else {
+                "Running techniques one after another, so they never compete for cores…".into()
+            }
         }
         Phase::Done => {
             "Done. Hover a bar for its details; speedups are against sequential in this run.".into()

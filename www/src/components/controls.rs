@@ -1,11 +1,12 @@
-//! The configuration form and the Run button.
+//! The configuration form: presets, workload, simulated network, own images, Run.
 
-use interleave::config::Config;
+use interleave::config::{Config, Preset};
+use interleave::images::SampleSet;
 use interleave::technique::TechniqueKind;
-use web_sys::HtmlInputElement;
+use web_sys::{FileList, HtmlInputElement, HtmlSelectElement, Url};
 use yew::prelude::*;
 
-use crate::state::Capabilities;
+use crate::state::{Capabilities, OwnFile};
 
 /// Props of [`Controls`].
 #[derive(Properties, PartialEq)]
@@ -16,10 +17,16 @@ pub struct Props {
     pub caps: Capabilities,
     /// A run is in progress.
     pub busy: bool,
+    /// The user's own images, if any.
+    pub own: Vec<OwnFile>,
     /// A new configuration.
     pub on_change: Callback<Config>,
     /// Start a run.
     pub on_run: Callback<()>,
+    /// Images the user picked or dropped.
+    pub on_files: Callback<Vec<OwnFile>>,
+    /// Back to the sample images.
+    pub on_clear_files: Callback<()>,
 }
 
 /// Edits go through the URL parser, so the form and links are corrected by the same rules.
@@ -29,72 +36,156 @@ fn with_param(config: &Config, param: &str, value: &str) -> Config {
     Config::from_query(&q.finish()).0
 }
 
+/// Object URLs of the image files in `list`; the files themselves never leave the browser.
+fn own_files(list: Option<FileList>) -> Vec<OwnFile> {
+    let Some(list) = list else { return Vec::new() };
+    (0..list.length())
+        .filter_map(|i| list.get(i))
+        .filter_map(|f| {
+            let url = Url::create_object_url_with_blob(&f).ok()?;
+            Some(OwnFile {
+                name: f.name(),
+                url,
+                bytes: f.size(),
+            })
+        })
+        .collect()
+}
+
 /// The form.
 #[function_component]
 pub fn Controls(props: &Props) -> Html {
+    let c = &props.config;
+    let edit = |param: &'static str| {
+        let config = c.clone();
+        let on_change = props.on_change.clone();
+        Callback::from(move |value: String| on_change.emit(with_param(&config, param, &value)))
+    };
     let number = |param: &'static str,
                   label: &'static str,
                   value: String,
                   placeholder: String,
                   title: &'static str| {
-        let config = props.config.clone();
-        let on_change = props.on_change.clone();
+        let edit = edit(param);
         let onchange = Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            let value = input.value();
+            let value = e.target_unchecked_into::<HtmlInputElement>().value();
             let value = if value.trim().is_empty() && param == "threads" {
                 "auto".into()
             } else {
                 value
             };
-            on_change.emit(with_param(&config, param, &value));
+            edit.emit(value);
         });
         html! {
             <label title={title}>
                 { label }
-                <input type="number" name={param} data-testid={format!("input-{param}")}
+                <input type="number" min="0" name={param} data-testid={format!("input-{param}")}
                     value={value} placeholder={placeholder} onchange={onchange} />
             </label>
         }
     };
-    let c = &props.config;
     let toggles = TechniqueKind::ALL.iter().map(|&kind| {
-        let config = c.clone();
-        let on_change = props.on_change.clone();
-        let checked = c.techniques.contains(&kind);
+        let edit = edit("techniques");
+        let chosen = c.techniques.clone();
+        let checked = chosen.contains(&kind);
         let onchange = Callback::from(move |_: Event| {
-            let mut chosen = config.techniques.clone();
+            let mut chosen = chosen.clone();
             if checked {
                 chosen.retain(|k| *k != kind);
             } else {
                 chosen.push(kind);
             }
-            let ids: Vec<&str> = chosen.iter().map(|k| k.id()).collect();
-            on_change.emit(with_param(&config, "techniques", &ids.join(",")));
+            edit.emit(chosen.iter().map(|k| k.id()).collect::<Vec<_>>().join(","));
         });
         html! {
             <label class="toggle">
-                <input type="checkbox" data-testid={format!("toggle-{}", kind.id())}
-                    checked={checked} onchange={onchange} />
+                <input type="checkbox" data-testid={format!("toggle-{}", kind.id())} checked={checked} onchange={onchange} />
                 { kind.label() }
             </label>
         }
     });
+    let current = Preset::matching(c);
+    let presets = Preset::ALL.iter().map(|&p| {
+        let (config, on_change) = (c.clone(), props.on_change.clone());
+        html! {
+            <button class={classes!("preset", (current == Some(p)).then_some("active"))}
+                data-testid={format!("preset-{}", p.id())} aria-pressed={(current == Some(p)).to_string()}
+                onclick={Callback::from(move |_: MouseEvent| on_change.emit(p.apply(&config)))}>
+                { p.label() }
+            </button>
+        }
+    });
+    let set_change = {
+        let edit = edit("set");
+        Callback::from(move |e: Event| {
+            edit.emit(e.target_unchecked_into::<HtmlSelectElement>().value())
+        })
+    };
+    let on_pick = {
+        let on_files = props.on_files.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            on_files.emit(own_files(input.files()));
+            input.set_value("");
+        })
+    };
+    let on_drop = {
+        let on_files = props.on_files.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            on_files.emit(own_files(e.data_transfer().and_then(|d| d.files())));
+        })
+    };
+    let n = &c.network;
+    let own = !props.own.is_empty();
     let run = props.on_run.reform(|_: MouseEvent| ());
     html! {
         <section class="controls" aria-label="Configuration">
+            <fieldset class="presets">
+                <legend>{ "Presets" }</legend>
+                { for presets }
+            </fieldset>
             <fieldset>
                 <legend>{ "Techniques" }</legend>
                 { for toggles }
             </fieldset>
             <fieldset>
                 <legend>{ "Workload" }</legend>
-                { number("images", "Images", c.images.to_string(), String::new(), "How many images in the batch") }
-                { number("size", "Size (px)", c.size.to_string(), String::new(), "Side of each square sample image") }
+                <label>
+                    { "Images" }
+                    <select data-testid="input-set" onchange={set_change} disabled={own}>
+                        { for SampleSet::ALL.iter().map(|s| html! {
+                            <option value={s.id()} selected={c.set == *s}>{ format!("{}: {}", s.id(), s.describe()) }</option>
+                        }) }
+                    </select>
+                </label>
+                { number("images", "How many", c.images.to_string(), String::new(), "Images in the batch (the set repeats past 16)") }
                 { number("thumb", "Thumbnail (px)", c.thumb.to_string(), String::new(), "Longer side of each thumbnail") }
-                { number("seed", "Seed", c.seed.to_string(), String::new(), "Same seed, same images") }
-                { number("threads", "Threads", c.threads.map(|n| n.to_string()).unwrap_or_default(),
-                    format!("auto ({})", props.caps.cores), "Threads for the threads technique; empty = one per core") }
+                { number("threads", "Threads / processes", c.threads.map(|n| n.to_string()).unwrap_or_default(),
+                    format!("auto ({})", props.caps.cores), "N for threads, the global lock and processes; empty = one per core") }
+            </fieldset>
+            <fieldset>
+                <legend>{ "Network (simulated on top of real fetches)" }</legend>
+                { number("latency", "Latency (ms)", n.latency_ms.to_string(), String::new(), "Time to first byte of each request") }
+                { number("jitter", "Jitter (ms)", n.jitter_ms.to_string(), String::new(), "Random extra latency, 0 to this") }
+                { number("bandwidth", "Bandwidth (Mbit/s)", n.bandwidth_mbps.to_string(), String::new(), "Per connection; 0 = unlimited") }
+                { number("connections", "Connections", n.connections.to_string(), String::new(), "Requests in flight at once (HTTP/1.1 browsers: 6 per host)") }
+                { number("seed", "Seed", c.seed.to_string(), String::new(), "Seed of the jitter: same seed, same delays") }
+            </fieldset>
+            <fieldset class="own" ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={on_drop}
+                data-testid="dropzone">
+                <legend>{ "Your images" }</legend>
+                <label class="pick">
+                    { "Drop JPEG or PNG files here, or pick them:" }
+                    <input type="file" multiple=true accept="image/jpeg,image/png" data-testid="file-input" onchange={on_pick} />
+                </label>
+                if own {
+                    <p data-testid="own-files">
+                        { format!("Using your {} image(s), {:.1} MB; they never leave this browser (and are not part of the link). ",
+                            props.own.len(), props.own.iter().map(|f| f.bytes).sum::<f64>() / 1e6) }
+                        <button class="small" onclick={props.on_clear_files.reform(|_: MouseEvent| ())}>{ "Use the sample images" }</button>
+                    </p>
+                }
             </fieldset>
             <button class="run" data-testid="run-button" disabled={props.busy} onclick={run}>
                 { if props.busy { "Running…" } else { "Run" } }

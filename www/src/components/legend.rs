@@ -1,9 +1,9 @@
-//! Colours of stages and states.
+//! Colours of stages and the look of states, shared by timelines and the legend.
 
-use interleave::trace::Stage;
+use interleave::trace::{Stage, State};
 use yew::prelude::*;
 
-/// The fill colour of a stage, shared by the timeline and the legend.
+/// The fill colour of a stage.
 pub fn stage_colour(stage: Stage) -> &'static str {
     match stage {
         Stage::Fetch => "#76b7b2",
@@ -11,18 +11,50 @@ pub fn stage_colour(stage: Stage) -> &'static str {
         Stage::Resize => "#f28e2b",
         Stage::Encode => "#59a14f",
         Stage::Store => "#b07aa1",
+        Stage::Transfer => "#e15759",
+    }
+}
+
+/// Colour of a process's start-up (spawn, load, instantiate).
+pub const STARTUP_COLOUR: &str = "#9c755f";
+
+/// The CSS class that draws a state: running solid, blocked hatched, ready faint.
+pub fn state_class(state: State) -> &'static str {
+    match state {
+        State::Running => "running",
+        State::Blocked => "blocked",
+        State::Ready => "ready",
     }
 }
 
 /// The legend of the timelines.
 #[function_component]
 pub fn Legend() -> Html {
+    let swatch = |colour: &str, class: &str, label: &str| {
+        html! {
+            <span>
+                <svg width="22" height="12" aria-hidden="true">
+                    <rect x="0.5" y="0.5" width="21" height="11" fill={colour.to_string()} stroke={colour.to_string()} class={class.to_string()} />
+                </svg>
+                { label.to_string() }
+            </span>
+        }
+    };
     html! {
-        <p class="legend" data-testid="legend">
-            { for Stage::CPU.iter().map(|&s| html! {
-                <span><i style={format!("background:{}", stage_colour(s))}></i>{ s.name() }</span>
-            }) }
-            <span class="state-note">{ "solid bar = running; a failed stage is outlined red" }</span>
-        </p>
+        <div class="legend" data-testid="legend">
+            <p>
+                <strong>{ "Stages " }</strong>
+                { for [Stage::Fetch, Stage::Decode, Stage::Resize, Stage::Encode, Stage::Transfer]
+                    .iter().map(|&s| swatch(stage_colour(s), "running", s.name())) }
+                { swatch(STARTUP_COLOUR, "running", "process start-up") }
+            </p>
+            <p>
+                <strong>{ "States " }</strong>
+                { swatch("#777", "running", "running (on a core)") }
+                { swatch("#777", "blocked", "blocked (waiting on I/O)") }
+                { swatch("#777", "ready", "ready (could run: waiting for a core, the lock, a turn or a connection)") }
+                <span class="failed-key">{ "red outline: the stage failed" }</span>
+            </p>
+        </div>
     }
 }

@@ -1,9 +1,10 @@
 //! One technique: what it is, where its run is, its numbers and its timeline.
 
 use interleave::technique::TechniqueKind;
+use interleave::trace::{Stage, Trace};
 use yew::prelude::*;
 
-use super::timeline::Timeline;
+use super::timeline::{Rows, Timeline};
 use crate::state::RunStatus;
 
 /// Props of [`TechniqueCard`].
@@ -13,33 +14,45 @@ pub struct Props {
     pub kind: TechniqueKind,
     /// Where its run is.
     pub status: RunStatus,
-    /// Speedup against sequential in the same run.
+    /// Speedup against sequential (in a worker) in the same run.
     pub speedup: Option<f64>,
     /// The shared time axis, µs.
     pub axis_us: f64,
-    /// Threads of the threads technique.
+    /// Threads (and processes) of the parallel techniques.
     pub threads: u32,
 }
 
-fn describe(kind: TechniqueKind, threads: u32) -> String {
+fn describe(kind: TechniqueKind, n: u32) -> String {
     match kind {
-        TechniqueKind::Sequential => "One image after another in the engine worker: the baseline. \
-            Every other technique's speedup is measured against it."
+        TechniqueKind::Sequential => "One image after another in a worker: fetch, wait for it, then decode, resize \
+            and encode. The baseline every speedup is measured against."
+            .into(),
+        TechniqueKind::SequentialMain => "The same loop on the page's main thread. While it waits for the network \
+            the page lives; while it computes, the page freezes (clicks, scrolling and the progress bar stall)."
             .into(),
         TechniqueKind::Threads => format!(
-            "A rayon pool of {threads} Web Workers sharing one wasm memory; each thread takes whole \
-             images (par_iter). Real parallelism: up to {threads}× on CPU-bound work."
+            "A rayon pool of {n} Web Workers sharing one wasm memory; each thread takes whole images and blocks \
+             in its own request (a synchronous fetch plus an atomics wait). Real parallelism: up to {n}× on CPU work."
         ),
-        TechniqueKind::Cooperative => "Every image is a future on the page's main thread, all started \
-            at once; each yields to the event loop between stages, so they interleave and the page \
-            stays responsive. One core does all the work: no faster on CPU-bound work."
+        TechniqueKind::Gil => format!(
+            "The same {n} threads with one global lock held during every CPU stage and released during I/O, like \
+             Python's GIL: waits overlap, CPU work never does. Waiting for the lock shows as ready."
+        ),
+        TechniqueKind::Cooperative => "Every image is a future on the main thread, all started at once: their \
+            requests are in flight together and each yields to the event loop between stages. One core does all \
+            the CPU work; the waits overlap."
             .into(),
+        TechniqueKind::Processes => format!(
+            "{n} isolated workers, each its own wasm instance and memory. Each is handed the next image as a \
+             message, fetches and processes it, and sends the thumbnail back. Start-up and transfers are drawn."
+        ),
     }
 }
 
 /// The card.
 #[function_component]
 pub fn TechniqueCard(props: &Props) -> Html {
+    let by_task = use_state(|| props.kind == TechniqueKind::Cooperative);
     let id = props.kind.id();
     let body = match &props.status {
         RunStatus::Waiting => html! { <p class="muted">{ "Waiting." }</p> },
@@ -52,31 +65,47 @@ pub fn TechniqueCard(props: &Props) -> Html {
         RunStatus::Unavailable(why) => html! {
             <p class="unavailable" data-testid={format!("unavailable-{id}")}>{ "Unavailable here. " }{ why }</p>
         },
-        RunStatus::Failed(why) => html! { <p class="error">{ format!("Failed: {why}") }</p> },
+        RunStatus::Failed(why) => {
+            html! { <p class="error" data-testid={format!("error-{id}")}>{ format!("Failed: {why}") }</p> }
+        }
         RunStatus::Done(f) => {
             let trace = &f.trace;
             let failed: Vec<String> = trace
                 .failures()
                 .map(|(t, e)| format!("image {t}: {e}"))
                 .collect();
+            let toggle = {
+                let by_task = by_task.clone();
+                Callback::from(move |_: MouseEvent| by_task.set(!*by_task))
+            };
+            let rows = if *by_task { Rows::Tasks } else { Rows::Lanes };
             html! {
                 <>
                     <dl class="metrics">
                         <dt>{ "Wall time" }</dt>
-                        <dd data-testid={format!("wall-{id}")} data-wall-us={format!("{:.0}", trace.wall_us())}>{ format!("{:.0} ms", trace.wall_us() / 1000.0) }</dd>
+                        <dd data-testid={format!("wall-{id}")} data-wall-us={format!("{:.0}", trace.wall_us())}>
+                            { format!("{:.0} ms", trace.wall_us() / 1000.0) }
+                        </dd>
                         <dt>{ "Speedup" }</dt>
                         <dd data-testid={format!("speedup-{id}")}
-                            title="Sequential wall time ÷ this wall time, same batch, same run">
+                            title="Sequential (worker) wall time ÷ this wall time, same batch, same run">
                             { props.speedup.map(|s| format!("{s:.2}×")).unwrap_or_else(|| "— (no sequential run)".into()) }
                         </dd>
-                        <dt>{ "Lanes used" }</dt>
-                        <dd>{ format!("{} of {}", lanes_used(trace), trace.lanes.len()) }</dd>
-                        <dt>{ "Most at once" }</dt>
-                        <dd>{ trace.max_parallelism() }</dd>
+                        <dt>{ "CPU at once" }</dt>
+                        <dd title="Most stages running at the same instant">{ trace.max_parallelism() }</dd>
+                        <dt>{ "Waits at once" }</dt>
+                        <dd title="Most requests in flight at the same instant">{ trace.max_in_state(interleave::trace::State::Blocked) }</dd>
+                        <dt>{ "Time in I/O" }</dt>
+                        <dd>{ format!("{:.0} ms", stage_ms(trace, Stage::Fetch)) }</dd>
+                        <dt>{ "Time in CPU" }</dt>
+                        <dd>{ format!("{:.0} ms", Stage::CPU.iter().map(|&s| stage_ms(trace, s)).sum::<f64>()) }</dd>
                     </dl>
-                    <Timeline trace={f.clone()} axis_us={props.axis_us} />
+                    <button class="small" data-testid={format!("rows-{id}")} onclick={toggle}>
+                        { if *by_task { "Show by thread" } else { "Show by image" } }
+                    </button>
+                    <Timeline run={f.clone()} axis_us={props.axis_us} rows={rows} />
                     if !failed.is_empty() {
-                        <ul class="error">{ for failed.iter().map(|f| html! { <li>{ f }</li> }) }</ul>
+                        <ul class="error" data-testid={format!("failures-{id}")}>{ for failed.iter().map(|f| html! { <li>{ f }</li> }) }</ul>
                     }
                 </>
             }
@@ -91,9 +120,12 @@ pub fn TechniqueCard(props: &Props) -> Html {
     }
 }
 
-fn lanes_used(trace: &interleave::trace::Trace) -> usize {
-    let mut lanes: Vec<u32> = trace.running().map(|s| s.lane).collect();
-    lanes.sort_unstable();
-    lanes.dedup();
-    lanes.len()
+fn stage_ms(trace: &Trace, stage: Stage) -> f64 {
+    trace
+        .spans
+        .iter()
+        .filter(|s| s.stage == stage && s.state != interleave::trace::State::Ready)
+        .map(|s| s.duration_us())
+        .sum::<f64>()
+        / 1000.0
 }

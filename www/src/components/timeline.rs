@@ -1,75 +1,155 @@
-//! A trace drawn as lanes of bars on a shared time axis.
+//! A trace drawn on a shared time axis: by thread (one row per lane) or by task (one row per
+//! image, showing when it was running, blocked or ready).
 
 use std::rc::Rc;
 
+use interleave::trace::{Span, State, Trace};
 use yew::prelude::*;
 
-use super::legend::stage_colour;
+use super::legend::{stage_colour, state_class, STARTUP_COLOUR};
 use crate::state::Finished;
+
+/// How rows are laid out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rows {
+    /// One row per thread of execution.
+    Lanes,
+    /// One row per task (image).
+    Tasks,
+}
 
 /// Props of [`Timeline`].
 #[derive(Properties, PartialEq)]
 pub struct Props {
     /// The finished run.
-    pub trace: Rc<Finished>,
+    pub run: Rc<Finished>,
     /// Length of the shared axis, µs (the longest run), so timelines compare at a glance.
     pub axis_us: f64,
+    /// Rows by lane or by task.
+    pub rows: Rows,
 }
 
 const WIDTH: f64 = 1000.0;
-const LANE: f64 = 22.0;
+const ROW: f64 = 20.0;
+const TASK_ROW: f64 = 11.0;
 
-/// The timeline: one row per lane, one bar per span, details on hover.
+/// The timeline.
 #[function_component]
 pub fn Timeline(props: &Props) -> Html {
-    let trace = &props.trace.trace;
+    let trace = &props.run.trace;
     let axis = props.axis_us.max(trace.wall_us()).max(1.0);
-    let x = |us: f64| (us - trace.start_us) / axis * WIDTH;
-    let height = LANE * trace.lanes.len() as f64;
-    let bars = trace.spans.iter().map(|s| {
+    let x = |us: f64| ((us - trace.start_us) / axis * WIDTH).max(0.0);
+    let (row_h, names): (f64, Vec<String>) = match props.rows {
+        Rows::Lanes => (ROW, trace.lanes.iter().map(|l| l.name.clone()).collect()),
+        Rows::Tasks => (
+            TASK_ROW,
+            (0..trace.tasks).map(|t| format!("image {t}")).collect(),
+        ),
+    };
+    let height = row_h * names.len().max(1) as f64;
+    let row_of = |s: &Span| match props.rows {
+        Rows::Lanes => s.lane,
+        Rows::Tasks => s.task,
+    };
+    let bar = |s: &Span| {
         let (x0, x1) = (x(s.start_us), x(s.end_us));
-        let ms = |us: f64| (us - trace.start_us) / 1000.0;
-        let title = format!(
-            "image {} · {} · {} · {:.1} ms (at {:.1}–{:.1} ms) · {}{}",
-            s.task,
-            s.stage,
-            s.state.name(),
-            s.duration_us() / 1000.0,
-            ms(s.start_us),
-            ms(s.end_us),
-            trace.lanes.get(s.lane as usize).map_or("", |l| l.name.as_str()),
-            s.error.as_deref().map(|e| format!(" · failed: {e}")).unwrap_or_default(),
-        );
+        let y = row_of(s) as f64 * row_h + row_h * 0.15;
         html! {
-            <rect x={format!("{x0:.2}")} y={format!("{:.1}", s.lane as f64 * LANE + 3.0)}
-                width={format!("{:.2}", (x1 - x0).max(0.5))} height={format!("{:.1}", LANE - 6.0)}
-                fill={stage_colour(s.stage)} class={classes!(s.error.is_some().then_some("failed"))}
-                data-lane={s.lane.to_string()} data-task={s.task.to_string()} data-stage={s.stage.name()}>
-                <title>{ title }</title>
+            <rect x={format!("{x0:.2}")} y={format!("{y:.1}")}
+                width={format!("{:.2}", (x1 - x0).max(0.6))} height={format!("{:.1}", row_h * 0.7)}
+                fill={stage_colour(s.stage)} stroke={stage_colour(s.stage)}
+                class={classes!(state_class(s.state), s.error.is_some().then_some("failed"))}
+                data-lane={s.lane.to_string()} data-task={s.task.to_string()}
+                data-stage={s.stage.name()} data-state={s.state.name()}>
+                <title>{ describe(trace, s) }</title>
             </rect>
         }
+    };
+    let startups = (props.rows == Rows::Lanes).then(|| {
+        trace.lanes.iter().filter_map(|l| l.startup_us.map(|(a, b)| (l, a, b))).map(|(l, a, b)| {
+            let y = l.id as f64 * row_h + row_h * 0.15;
+            html! {
+                <rect x={format!("{:.2}", x(a))} y={format!("{y:.1}")} width={format!("{:.2}", (x(b) - x(a)).max(0.6))}
+                    height={format!("{:.1}", row_h * 0.7)} fill={STARTUP_COLOUR} class="running" data-stage="startup">
+                    <title>{ format!("{} starting (spawn, load, instantiate) · {:.1} ms", l.name, (b - a) / 1000.0) }</title>
+                </rect>
+            }
+        }).collect::<Html>()
     });
+    // By task, the time a task was waiting to go on (after it started, before it ended,
+    // outside its spans) is drawn as ready.
+    let waits = (props.rows == Rows::Tasks).then(|| task_waits(trace).into_iter().map(|(task, a, b)| {
+        let y = task as f64 * row_h + row_h * 0.35;
+        html! { <rect x={format!("{:.2}", x(a))} y={format!("{y:.1}")} width={format!("{:.2}", x(b) - x(a))}
+            height={format!("{:.1}", row_h * 0.3)} class="queued" /> }
+    }).collect::<Html>());
     let ticks = ticks(axis / 1000.0).into_iter().map(|ms| {
         html! { <span style={format!("left:{:.2}%", ms * 1000.0 / axis * 100.0)}>{ format!("{ms} ms") }</span> }
     });
     html! {
-        <div class="timeline" data-testid={format!("timeline-{}", trace.technique.id())}>
+        <div class="timeline" data-testid={format!("timeline-{}", trace.technique.id())} data-rows={
+            if props.rows == Rows::Lanes { "lanes" } else { "tasks" }}>
             <div class="lanes">
-                { for trace.lanes.iter().map(|l| html! { <div class="lane-name" style={format!("height:{LANE}px")}>{ &l.name }</div> }) }
+                { for names.iter().map(|n| html! { <div class="lane-name" style={format!("height:{row_h}px")}>{ n }</div> }) }
             </div>
             <div class="plot">
                 <svg viewBox={format!("0 0 {WIDTH} {height}")} preserveAspectRatio="none"
                     style={format!("height:{height}px")} role="img"
                     aria-label={format!("{} timeline", trace.technique.label())}>
-                    { for (0..trace.lanes.len()).map(|i| html! {
-                        <rect class="lane-bg" x="0" y={format!("{:.1}", i as f64 * LANE)} width={WIDTH.to_string()} height={LANE.to_string()} />
+                    { for (0..names.len()).map(|i| html! {
+                        <rect class="lane-bg" x="0" y={format!("{:.1}", i as f64 * row_h)} width={WIDTH.to_string()} height={row_h.to_string()} />
                     }) }
-                    { for bars }
+                    { waits }
+                    { startups }
+                    { for trace.spans.iter().map(bar) }
                 </svg>
                 <div class="axis">{ for ticks }</div>
             </div>
         </div>
     }
+}
+
+fn describe(trace: &Trace, s: &Span) -> String {
+    let ms = |us: f64| (us - trace.start_us) / 1000.0;
+    format!(
+        "image {} · {} · {} · {:.1} ms (at {:.1}–{:.1} ms) · {}{}",
+        s.task,
+        s.stage,
+        s.state.name(),
+        s.duration_us() / 1000.0,
+        ms(s.start_us),
+        ms(s.end_us),
+        trace
+            .lanes
+            .get(s.lane as usize)
+            .map_or("", |l| l.name.as_str()),
+        s.error
+            .as_deref()
+            .map(|e| format!(" · failed: {e}"))
+            .unwrap_or_default(),
+    )
+}
+
+/// For each task, the stretches from the run's start to its end not covered by its own spans:
+/// queued before it began, and waiting between stages.
+fn task_waits(trace: &Trace) -> Vec<(u32, f64, f64)> {
+    let mut out = Vec::new();
+    for task in 0..trace.tasks {
+        let mut spans: Vec<&Span> = trace
+            .spans
+            .iter()
+            .filter(|s| s.task == task && s.state != State::Ready)
+            .collect();
+        spans.sort_by(|a, b| a.start_us.total_cmp(&b.start_us));
+        let mut at = trace.start_us;
+        for s in spans {
+            if s.start_us > at {
+                out.push((task, at, s.start_us));
+            }
+            at = at.max(s.end_us);
+        }
+    }
+    out
 }
 
 /// Round tick values (ms) for an axis of `span_ms`: about five, at 1/2/5 × 10^k.

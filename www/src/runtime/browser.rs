@@ -4,7 +4,30 @@ use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 
-use crate::state::Capabilities;
+use std::rc::Rc;
+
+use crate::state::{Capabilities, Thumb};
+
+/// A thumbnail with an object URL for showing it.
+pub fn thumb(png: Vec<u8>) -> Result<Thumb, String> {
+    let url = object_url(&Uint8Array::from(png.as_slice()), "image/png")
+        .map_err(interleave_web::platform::js_error)?;
+    Ok(Thumb {
+        url,
+        png: Rc::new(png),
+    })
+}
+
+/// `path` resolved against the page's URL (workers resolve against their script instead).
+pub fn absolute(path: &str) -> String {
+    let base = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.base_uri().ok().flatten());
+    match base.and_then(|b| Url::new_with_base(path, &b).ok()) {
+        Some(url) => url.href(),
+        None => path.to_string(),
+    }
+}
 
 /// Reads what the browser offers, and if threads cannot run, why and how to fix it.
 pub fn capabilities() -> Capabilities {
@@ -58,12 +81,9 @@ pub fn object_url(bytes: &Uint8Array, mime: &str) -> Result<String, JsValue> {
     Url::create_object_url_with_blob(&blob)
 }
 
-/// Offers `text` as a file download named `name`.
-pub fn download(name: &str, text: &str, mime: &str) -> Result<(), JsValue> {
-    let opts = BlobPropertyBag::new();
-    opts.set_type(mime);
-    let blob = Blob::new_with_str_sequence_and_options(&Array::of1(&text.into()), &opts)?;
-    let url = Url::create_object_url_with_blob(&blob)?;
+/// Offers `bytes` as a file download named `name`.
+pub fn download(name: &str, bytes: &[u8], mime: &str) -> Result<(), JsValue> {
+    let url = object_url(&Uint8Array::from(bytes), mime)?;
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;

@@ -1,38 +1,36 @@
-//! Runs techniques where they belong: the engine worker for sequential and threads (it owns the
-//! rayon pool, so the main thread never blocks), the main thread for cooperative tasks.
+//! Runs techniques where they belong: the engine worker for sequential, threads and the global
+//! lock (it owns the rayon pool, so the main thread never blocks), the main thread for
+//! sequential-on-main, cooperative tasks and the processes' coordinator.
 
 pub mod browser;
-pub mod engine;
+pub mod workers;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use futures::future::{select, Either};
-use interleave::config::Config;
-use interleave::images::SampleSpec;
 use interleave::platform::Cancel;
-use interleave::technique::{Cooperative, Env, Job, Technique, TechniqueKind};
-use interleave::trace::Stage;
-use interleave_web::platform::{AtomicProgress, EventLoopYield, PerfClock};
-use js_sys::Uint8Array;
+use interleave::technique::{
+    Cooperative, Env, Job, Processes, Sequential, Technique, TechniqueKind, STAGES,
+};
+use interleave_web::platform::{AtomicProgress, BrowserLoop, PerfClock, UrlSource};
 use yew::UseReducerDispatcher;
 
-use crate::state::{Action, Finished, RunStatus, State, Thumb};
-use engine::{js_error, EngineWorker};
+use crate::state::{Action, Finished, RunStatus, State};
+use workers::{EngineWorker, ProcessSpawner};
 
-/// What survives between runs: the engine worker and the batch it holds.
+/// What survives between runs: the engine worker (and its rayon pool), and whether the engine
+/// code on each thread has run once.
 #[derive(Default)]
 pub struct Runtime {
     engine: RefCell<Option<Rc<EngineWorker>>>,
-    batch: RefCell<Option<Batch>>,
+    engine_warm: Cell<bool>,
+    main_warm: Cell<bool>,
 }
 
-/// The sample batch the engine worker holds, and a copy for the main thread.
-struct Batch {
-    samples: SampleSpec,
-    thumb: u32,
-    sources: Rc<Vec<Vec<u8>>>,
-}
+/// Images of the untimed warm-up run.
+const WARM_UP_IMAGES: usize = 2;
 
 type Dispatch = UseReducerDispatcher<State>;
 
@@ -45,7 +43,6 @@ impl Runtime {
             Err(reason) => {
                 // A worker in an unknown state is not reused.
                 self.engine.borrow_mut().take();
-                self.batch.borrow_mut().take();
                 dispatch.dispatch(Action::Failed(reason));
             }
         }
@@ -53,10 +50,57 @@ impl Runtime {
 
     async fn run_all(&self, state: &State, dispatch: &Dispatch) -> Result<(), String> {
         let config = &state.config;
-        let engine = self.engine(state).await?;
-        let sources = self.batch(&engine, config, dispatch).await?;
-        dispatch.dispatch(Action::Prepared);
-        let total = sources.len() as u32;
+        let urls: Vec<String> = state
+            .image_paths()
+            .iter()
+            .map(|p| browser::absolute(p))
+            .collect();
+        let total = urls.len() as u32;
+        let job = Job {
+            source: Arc::new(UrlSource::new(urls.clone())),
+            spec: config.thumb_spec(),
+            network: config.network,
+            seed: config.seed,
+        };
+        let in_worker =
+            |k: &TechniqueKind| matches!(k, TechniqueKind::Sequential) || k.needs_threads();
+        let on_main_thread = |k: &TechniqueKind| {
+            matches!(
+                k,
+                TechniqueKind::SequentialMain | TechniqueKind::Cooperative
+            )
+        };
+        // wasm starts in a baseline compiler and is optimised once hot: an untimed warm-up run on
+        // each thread that measures keeps that out of the comparison (new processes start cold:
+        // that is part of their cost).
+        let warm_up = &urls[..urls.len().min(WARM_UP_IMAGES)];
+        let engine = if config.techniques.iter().any(in_worker) {
+            let engine = self.engine(state).await?;
+            if !self.engine_warm.get() {
+                engine.configure(config, warm_up).await?;
+                engine.run(TechniqueKind::Sequential, |_| {}).await?;
+                self.engine_warm.set(true);
+            }
+            engine.configure(config, &urls).await?;
+            Some(engine)
+        } else {
+            None
+        };
+        if !self.main_warm.get() && config.techniques.iter().any(on_main_thread) {
+            let warm = Job {
+                source: Arc::new(UrlSource::new(warm_up.to_vec())),
+                ..job.clone()
+            };
+            on_main(
+                &Sequential::ON_MAIN,
+                &warm,
+                TechniqueKind::SequentialMain,
+                dispatch,
+            )
+            .await;
+            self.main_warm.set(true);
+        }
+        dispatch.dispatch(Action::Started);
 
         for &kind in &config.techniques {
             dispatch.dispatch(Action::Progress(kind, 0, total));
@@ -64,30 +108,39 @@ impl Runtime {
                 let dispatch = dispatch.clone();
                 move |done| dispatch.dispatch(Action::Progress(kind, done, total))
             };
-            let status = match kind {
-                TechniqueKind::Threads if !engine.threaded => RunStatus::Unavailable(
-                    engine
-                        .threads_error
-                        .clone()
-                        .or_else(|| state.caps.threads_unavailable.clone())
-                        .unwrap_or_else(|| "threads are not available here".into()),
-                ),
-                TechniqueKind::Sequential | TechniqueKind::Threads => {
-                    match engine.run(kind, progress).await {
-                        Ok(out) => RunStatus::Done(Rc::new(Finished {
-                            trace: out.trace,
-                            thumbs: out.thumbs,
-                        })),
-                        Err(e) => RunStatus::Failed(e),
-                    }
+            let status = match (kind, &engine) {
+                (k, Some(engine)) if k.needs_threads() && !engine.threaded => {
+                    RunStatus::Unavailable(
+                        engine
+                            .threads_error
+                            .clone()
+                            .or_else(|| state.caps.threads_unavailable.clone())
+                            .unwrap_or_else(|| "threads are not available here".into()),
+                    )
                 }
-                TechniqueKind::Cooperative => {
-                    let job = Job {
-                        sources: sources.to_vec(),
-                        spec: config.thumb_spec(),
+                (k, Some(engine)) if in_worker(&k) => match engine.run(kind, progress).await {
+                    Ok(out) => RunStatus::Done(Rc::new(Finished {
+                        trace: out.trace,
+                        thumbs: out.thumbs,
+                    })),
+                    Err(e) => RunStatus::Failed(e),
+                },
+                (TechniqueKind::SequentialMain, _) => {
+                    on_main(&Sequential::ON_MAIN, &job, kind, dispatch).await
+                }
+                (TechniqueKind::Cooperative, _) => {
+                    on_main(&Cooperative, &job, kind, dispatch).await
+                }
+                (TechniqueKind::Processes, _) => {
+                    let spawner = ProcessSpawner {
+                        config: config.clone(),
+                        urls: urls.clone(),
                     };
-                    RunStatus::Done(Rc::new(run_cooperative(&job, dispatch).await))
+                    let processes = Processes::new(&spawner, state.threads());
+                    // The process workers are dropped, so terminated, with the spawner.
+                    on_main(&processes, &job, kind, dispatch).await
                 }
+                _ => RunStatus::Failed("no engine worker".into()),
             };
             dispatch.dispatch(Action::Settled(kind, checked(status)));
         }
@@ -98,57 +151,22 @@ impl Runtime {
     async fn engine(&self, state: &State) -> Result<Rc<EngineWorker>, String> {
         let threaded = state.caps.threads_unavailable.is_none();
         let threads = if threaded { state.threads() } else { 1 };
-        let fits = |e: &EngineWorker| e.threaded == threaded && e.threads == threads;
-        if let Some(e) = self
-            .engine
-            .borrow()
-            .as_ref()
-            .filter(|e| fits(e) || (threaded && !e.threaded))
-        {
+        let fits = |e: &EngineWorker| e.threads == threads || (threaded && !e.threaded);
+        if let Some(e) = self.engine.borrow().as_ref().filter(|e| fits(e)) {
             return Ok(e.clone());
         }
         self.engine.borrow_mut().take();
-        self.batch.borrow_mut().take();
-        let engine = Rc::new(EngineWorker::start(threaded, threads).await?);
+        self.engine_warm.set(false);
+        let engine = Rc::new(EngineWorker::start("engine worker", threaded, threads).await?);
         *self.engine.borrow_mut() = Some(engine.clone());
         Ok(engine)
-    }
-
-    /// The sample batch, made in the worker (which keeps it) unless it already holds this one.
-    async fn batch(
-        &self,
-        engine: &EngineWorker,
-        config: &Config,
-        dispatch: &Dispatch,
-    ) -> Result<Rc<Vec<Vec<u8>>>, String> {
-        if let Some(b) = self.batch.borrow().as_ref() {
-            if b.samples == config.samples() && b.thumb == config.thumb {
-                return Ok(b.sources.clone());
-            }
-        }
-        let total = config.images;
-        dispatch.dispatch(Action::Preparing(0, total));
-        let d = dispatch.clone();
-        let sources = Rc::new(
-            engine
-                .prepare(config, move |done| {
-                    d.dispatch(Action::Preparing(done, total))
-                })
-                .await?,
-        );
-        *self.batch.borrow_mut() = Some(Batch {
-            samples: config.samples(),
-            thumb: config.thumb,
-            sources: sources.clone(),
-        });
-        Ok(sources)
     }
 }
 
 /// A trace that is not well formed (say, worker clocks not aligned) is a failure, not a result.
 fn checked(status: RunStatus) -> RunStatus {
     match status {
-        RunStatus::Done(f) => match f.trace.validate(&Stage::CPU) {
+        RunStatus::Done(f) => match f.trace.validate(&STAGES) {
             Ok(()) => RunStatus::Done(f),
             Err(e) => RunStatus::Failed(format!("its trace is malformed: {e}")),
         },
@@ -156,14 +174,20 @@ fn checked(status: RunStatus) -> RunStatus {
     }
 }
 
-/// Cooperative tasks on this (the main) thread. Progress is polled: the tasks yield to the event
-/// loop between stages, so the poller gets turns just as input and rendering do.
-async fn run_cooperative(job: &Job, dispatch: &Dispatch) -> Finished {
+/// Runs a technique on this (the main) thread. Progress is polled: whenever the technique
+/// awaits, the poller gets a turn, just as input and rendering do (and while it computes
+/// without awaiting, nothing on the page moves: that is the lesson of sequential-on-main).
+async fn on_main(
+    technique: &dyn Technique,
+    job: &Job,
+    kind: TechniqueKind,
+    dispatch: &Dispatch,
+) -> RunStatus {
     let progress = AtomicProgress::default();
     let cancel = Cancel::default();
     let env = Env {
         clock: &PerfClock,
-        yielder: &EventLoopYield,
+        events: &BrowserLoop,
         progress: &progress,
         cancel: &cancel,
         home: "main thread",
@@ -172,29 +196,20 @@ async fn run_cooperative(job: &Job, dispatch: &Dispatch) -> Finished {
     let report = Box::pin(async {
         loop {
             browser::sleep(50).await;
-            dispatch.dispatch(Action::Progress(
-                TechniqueKind::Cooperative,
-                progress.done(),
-                total,
-            ));
+            dispatch.dispatch(Action::Progress(kind, progress.done(), total));
         }
     });
-    let out = match select(Cooperative.run(job, &env), report).await {
+    let out = match select(technique.run(job, &env), report).await {
         Either::Left((out, _)) => out,
         Either::Right(((), _)) => unreachable!("the reporter loops forever"),
     };
     let thumbs = out
         .outcomes
         .into_iter()
-        .map(|o| {
-            let png = Uint8Array::from(o?.png.as_slice());
-            browser::object_url(&png, "image/png")
-                .map(|url| Thumb { url })
-                .map_err(js_error)
-        })
+        .map(|o| browser::thumb(o?.png))
         .collect();
-    Finished {
+    RunStatus::Done(Rc::new(Finished {
         trace: out.trace,
         thumbs,
-    }
+    }))
 }

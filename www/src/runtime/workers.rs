@@ -1,14 +1,18 @@
-//! The one owner of the engine worker: starting it, its message protocol (see
-//! `www/engine/worker.js`), crash handling and shutdown. Nothing else touches `Worker`.
+//! The one owner of workers: the engine worker and process workers — starting them, their
+//! message protocol (see `www/engine/worker.js`), crash handling and shutdown. Nothing else
+//! touches `Worker`.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
 use futures::channel::oneshot;
+use futures::future::LocalBoxFuture;
 use interleave::config::Config;
-use interleave::technique::TechniqueKind;
-use interleave::trace::Trace;
+use interleave::pipeline::Thumbnail;
+use interleave::technique::{Process, ProcessReply, Spawner, TechniqueKind};
+use interleave::trace::{Span, Trace};
+pub use interleave_web::platform::js_error;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
@@ -29,7 +33,7 @@ struct Inbox {
     requests: HashMap<u32, Request>,
 }
 
-/// The engine worker, started and ready. Dropping it terminates the worker.
+/// A worker running `worker.js`, started and ready. Dropping it terminates the worker.
 pub struct EngineWorker {
     worker: Worker,
     inbox: Rc<RefCell<Inbox>>,
@@ -54,10 +58,10 @@ pub struct WorkerOutput {
 impl EngineWorker {
     /// Starts the worker: the threaded build with a pool of `threads` when `threaded`, else the
     /// plain build.
-    pub async fn start(threaded: bool, threads: u32) -> Result<EngineWorker, String> {
+    pub async fn start(name: &str, threaded: bool, threads: u32) -> Result<EngineWorker, String> {
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
-        options.set_name("engine worker");
+        options.set_name(name);
         let worker = Worker::new_with_options("./worker.js", &options).map_err(js_error)?;
         let inbox = Rc::new(RefCell::new(Inbox::default()));
 
@@ -102,27 +106,21 @@ impl EngineWorker {
         Ok(engine)
     }
 
-    /// Makes the configured sample batch in the worker, which keeps it; returns a copy.
-    pub async fn prepare(
-        &self,
-        config: &Config,
-        progress: impl Fn(u32) + 'static,
-    ) -> Result<Vec<Vec<u8>>, String> {
+    /// Gives the worker its job: the configuration and the absolute URL of every image.
+    pub async fn configure(&self, config: &Config, urls: &[String]) -> Result<(), String> {
         let json = serde_json::to_string(config).map_err(|e| e.to_string())?;
         let config = js_sys::JSON::parse(&json).map_err(js_error)?;
-        let reply = self
-            .request("prepare", &[("config", config)], progress)
-            .await?;
-        let sources: Array = get(&reply, "sources")
-            .dyn_into()
-            .map_err(|_| "malformed batch")?;
-        Ok(sources
-            .iter()
-            .map(|s| Uint8Array::new(&s).to_vec())
-            .collect())
+        let urls: Array = urls.iter().map(|u| JsValue::from_str(u)).collect();
+        self.request(
+            "configure",
+            &[("config", config), ("urls", urls.into())],
+            |_| {},
+        )
+        .await?;
+        Ok(())
     }
 
-    /// Runs `kind` on the prepared batch in the worker.
+    /// Runs `kind` on the configured job in the worker.
     pub async fn run(
         &self,
         kind: TechniqueKind,
@@ -141,13 +139,38 @@ impl EngineWorker {
             .iter()
             .zip(errors.iter())
             .map(|(png, error)| match png.dyn_into::<Uint8Array>() {
-                Ok(png) => browser::object_url(&png, "image/png")
-                    .map(|url| Thumb { url })
-                    .map_err(js_error),
+                Ok(png) => browser::thumb(png.to_vec()),
                 Err(_) => Err(error.as_string().unwrap_or_else(|| "failed".into())),
             })
             .collect();
         Ok(WorkerOutput { trace, thumbs })
+    }
+
+    /// Runs one task as a process (see [`ProcessSpawner`]).
+    async fn task(&self, task: u32) -> Result<ProcessReply, String> {
+        let reply = self
+            .request("task", &[("task", task.into())], |_| {})
+            .await?;
+        let result = get(&reply, "result");
+        let spans_json = get(&result, "spans").as_string().ok_or("malformed reply")?;
+        let spans: Vec<Span> = serde_json::from_str(&spans_json).map_err(|e| e.to_string())?;
+        let outcome = match get(&result, "png").dyn_into::<Uint8Array>() {
+            // The copy into this thread's memory is part of what a process costs.
+            Ok(png) => Ok(Thumbnail {
+                width: 0,
+                height: 0,
+                png: png.to_vec(),
+            }),
+            Err(_) => Err(get(&result, "error")
+                .as_string()
+                .unwrap_or_else(|| "failed".into())),
+        };
+        let sent_us = get(&result, "sent_us").as_f64().unwrap_or(f64::NAN);
+        Ok(ProcessReply {
+            spans,
+            outcome,
+            sent_us,
+        })
     }
 
     async fn request(
@@ -221,10 +244,29 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// The message of a JS error value.
-pub fn js_error(e: JsValue) -> String {
-    e.dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| format!("{e:?}"))
+/// Starts process workers: each a plain-engine worker with its own wasm instance and memory,
+/// given the job once; tasks and results then cross as messages.
+pub struct ProcessSpawner {
+    /// The run's configuration.
+    pub config: Config,
+    /// The absolute URL of every image.
+    pub urls: Vec<String>,
+}
+
+struct WorkerProcess(EngineWorker);
+
+impl Process for WorkerProcess {
+    fn run(&self, task: u32) -> LocalBoxFuture<'_, Result<ProcessReply, String>> {
+        Box::pin(self.0.task(task))
+    }
+}
+
+impl Spawner for ProcessSpawner {
+    fn spawn(&self, lane: u32) -> LocalBoxFuture<'_, Result<Box<dyn Process>, String>> {
+        Box::pin(async move {
+            let worker = EngineWorker::start(&format!("process {lane}"), false, 1).await?;
+            worker.configure(&self.config, &self.urls).await?;
+            Ok(Box::new(WorkerProcess(worker)) as Box<dyn Process>)
+        })
+    }
 }
