@@ -3,10 +3,22 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { serve, launch, open, settled, exportTrace, spansOf, anyOverlap } from "./support.mjs";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import {
+  serve, launch, open, settled, exportTrace, download, spansOf, taskSpans, anyOverlap, mostAtOnce,
+} from "./support.mjs";
 
-// Small enough to be quick, large enough that every stage takes measurable time.
-const BATCH = "images=8&size=600&thumb=128&threads=2";
+const CPU = ["decode", "resize", "encode"];
+const NAMES = {
+  sequential: "Sequential",
+  "sequential-main": "Sequential on the main thread",
+  threads: "Threads",
+  gil: "Threads + global lock",
+  cooperative: "Cooperative tasks",
+  processes: "Processes",
+};
+const ALL = Object.keys(NAMES);
 
 let browser;
 before(async () => {
@@ -16,119 +28,145 @@ after(async () => {
   await browser?.close();
 });
 
-async function runPage(isolated, query) {
+/** Opens the page with `query`, waits for the run to settle, and always cleans up. */
+async function withRun(isolated, query, check) {
   const server = await serve({ isolated });
+  const { page, errors } = await open(browser, `${server.url}?${query}`);
   try {
-    const { page, errors } = await open(browser, `${server.url}?${query}`);
     const state = await settled(page);
-    return { page, errors, state, server };
-  } catch (e) {
+    await check({ page, errors, state, server });
+  } finally {
+    await page.close();
     server.close();
-    throw e;
   }
 }
 
-test("cross-origin isolated: all three techniques run, each the way it should", async () => {
-  const { page, errors, state, server } = await runPage(true, `${BATCH}&autorun=1`);
-  try {
+const status = (page, id) => page.getByTestId(`technique-${id}`).getAttribute("data-status");
+
+test("CPU-bound, cross-origin isolated: every technique runs the way it should", async () => {
+  // Four big photos: enough CPU per stage that parallel stages must overlap.
+  await withRun(true, "set=photos&images=4&threads=2&autorun=1", async ({ page, errors, state }) => {
     assert.equal(state, "done", await page.getByTestId("run-status").textContent());
-    for (const id of ["sequential", "threads", "cooperative"]) {
-      assert.equal(await page.getByTestId(`technique-${id}`).getAttribute("data-status"), "done", id);
+    for (const id of ALL) {
+      assert.equal(await status(page, id), "done", id);
       assert.match(await page.getByTestId(`wall-${id}`).textContent(), /^\d+ ms$/, id);
       assert.match(await page.getByTestId(`speedup-${id}`).textContent(), /^\d+\.\d\d×$/, id);
-      assert.ok(await page.getByTestId(`timeline-${id}`).locator("rect[data-stage]").count() >= 24, id);
+      assert.ok(await page.getByTestId(`timeline-${id}`).locator("rect[data-stage]").count() >= 16, id);
     }
-    assert.equal(await page.getByTestId("thumb").count(), 8);
+    assert.equal(await page.getByTestId("thumb").count(), 4);
 
     const trace = await exportTrace(page);
     const names = trace.traceEvents.filter((e) => e.name === "process_name").map((e) => e.args.name);
-    assert.deepEqual(names, ["Sequential", "Threads", "Cooperative tasks"]);
+    assert.deepEqual(names, ALL.map((id) => NAMES[id]));
     for (const name of names) {
       const spans = spansOf(trace, name);
-      assert.equal(spans.length, 8 * 3, `${name}: every image passes decode, resize, encode once`);
-      for (const s of spans) {
-        assert.ok(Number.isFinite(s.ts) && s.dur >= 0, `${name}: complete events in µs`);
-        assert.equal(s.args.state, "running");
-        assert.ok(["decode", "resize", "encode"].includes(s.args.stage));
-        assert.ok(Number.isInteger(s.args.task));
-      }
-      const threadNames = trace.traceEvents.filter(
-        (e) => e.name === "thread_name" && e.pid === spans[0].pid,
-      );
-      assert.ok(threadNames.length >= 1, `${name}: lanes are named`);
+      const stages = taskSpans(spans, "running", CPU).concat(taskSpans(spans, "blocked", ["fetch"]));
+      assert.equal(stages.length, 4 * 4, `${name}: every image is fetched, decoded, resized, encoded once`);
+      for (const s of spans) assert.ok(Number.isFinite(s.ts) && s.dur >= 0, `${name}: complete events in µs`);
+      assert.ok(stages.every((s) => Number.isInteger(s.args.task)));
+      assert.ok(trace.traceEvents.some((e) => e.name === "thread_name" && e.pid === spans[0].pid));
     }
 
-    const sequential = spansOf(trace, "Sequential");
+    const cpu = (name) => taskSpans(spansOf(trace, name), "running", CPU);
+    const sequential = spansOf(trace, NAMES.sequential);
     assert.equal(new Set(sequential.map((s) => s.tid)).size, 1);
     assert.equal(anyOverlap(sequential), null, "sequential spans never overlap");
 
-    const threads = spansOf(trace, "Threads");
+    const threads = cpu(NAMES.threads);
     assert.ok(new Set(threads.map((s) => s.tid)).size >= 2, "threads used at least 2 lanes");
     const pair = anyOverlap(threads);
-    assert.ok(pair && pair[0].tid !== pair[1].tid, "spans on different threads overlap in time");
+    assert.ok(pair && pair[0].tid !== pair[1].tid, "CPU stages on different threads overlap in time");
     for (const tid of new Set(threads.map((s) => s.tid)))
-      assert.equal(anyOverlap(threads.filter((s) => s.tid === tid)), null, "one thread, one span at a time");
+      assert.equal(anyOverlap(threads.filter((s) => s.tid === tid)), null, "one thread, one stage at a time");
 
-    const cooperative = spansOf(trace, "Cooperative tasks").sort((a, b) => a.ts - b.ts);
+    const gil = cpu(NAMES.gil);
+    assert.ok(new Set(gil.map((s) => s.tid)).size >= 2, "the locked threads both took work");
+    assert.equal(anyOverlap(gil), null, "under the global lock no two CPU stages overlap");
+
+    const cooperative = cpu(NAMES.cooperative).sort((a, b) => a.ts - b.ts);
     assert.equal(new Set(cooperative.map((s) => s.tid)).size, 1, "cooperative runs on one lane");
     assert.equal(anyOverlap(cooperative), null);
     const order = cooperative.map((s) => s.args.task);
     const interleaved = order.some((t, i) => order.slice(i, order.lastIndexOf(t)).some((u) => u !== t));
     assert.ok(interleaved, `cooperative tasks interleave: ${order}`);
 
+    const processes = spansOf(trace, NAMES.processes);
+    const startups = processes.filter((s) => s.args.stage === "startup");
+    assert.equal(new Set(startups.map((s) => s.tid)).size, 2, "each process started its own instance");
+    assert.ok(new Set(cpu(NAMES.processes).map((s) => s.tid)).size >= 2, "both processes took work");
+    assert.equal(processes.filter((s) => s.args.stage === "transfer").length, 4, "one result message per image");
+
     assert.deepEqual(errors, [], "no console errors");
-  } finally {
-    await page.close();
-    server.close();
-  }
+  });
+});
+
+test("I/O-bound: cooperative overlaps its waits, the global lock lets waits overlap", async () => {
+  const query = "set=small&images=8&latency=150&threads=2&techniques=sequential,gil,cooperative,processes&autorun=1";
+  await withRun(true, query, async ({ page, errors, state }) => {
+    assert.equal(state, "done");
+    const trace = await exportTrace(page);
+    const fetches = (name) => taskSpans(spansOf(trace, name), "blocked", ["fetch"]);
+    assert.equal(mostAtOnce(fetches(NAMES.sequential)), 1, "sequential waits one request at a time");
+    assert.ok(mostAtOnce(fetches(NAMES.cooperative)) >= 3, "cooperative has several waits in flight");
+    assert.equal(mostAtOnce(fetches(NAMES.gil)), 2, "each locked thread waits for I/O without the lock");
+    assert.equal(anyOverlap(taskSpans(spansOf(trace, NAMES.gil), "running", CPU)), null);
+    assert.equal(mostAtOnce(fetches(NAMES.processes)), 2, "each process waits in its own worker");
+    // The fetches are real requests for the sample files, each past any cache.
+    assert.deepEqual(errors, []);
+  });
+});
+
+test("fetches are real requests to the page's own origin, never served from a cache", async () => {
+  await withRun(true, "set=small&images=3&techniques=sequential,cooperative&autorun=1", async ({ state, server }) => {
+    assert.equal(state, "done");
+    const samples = server.requests.filter((u) => u.startsWith("/samples/small/"));
+    // Warm-up (2 images in the worker, 2 on the main thread) and 3 per technique.
+    assert.equal(samples.length, 2 + 2 + 3 + 3, samples.join("\n"));
+    assert.equal(new Set(samples).size, samples.length, "every request is distinct: no cache can answer");
+  });
 });
 
 test("not isolated (e.g. embedded in slides): threads say why, the others still run", async () => {
-  const { page, errors, state, server } = await runPage(false, `${BATCH}&autorun=1`);
-  try {
+  await withRun(false, "set=small&images=4&threads=2&autorun=1", async ({ page, errors, state }) => {
     assert.equal(state, "done");
-    const threads = page.getByTestId("technique-threads");
-    assert.equal(await threads.getAttribute("data-status"), "unavailable");
-    assert.match(await page.getByTestId("unavailable-threads").textContent(), /cross-origin isolated/);
-    for (const id of ["sequential", "cooperative"])
-      assert.equal(await page.getByTestId(`technique-${id}`).getAttribute("data-status"), "done", id);
+    for (const id of ["threads", "gil"]) {
+      assert.equal(await status(page, id), "unavailable", id);
+      assert.match(await page.getByTestId(`unavailable-${id}`).textContent(), /cross-origin isolated/);
+    }
+    for (const id of ["sequential", "sequential-main", "cooperative", "processes"])
+      assert.equal(await status(page, id), "done", id);
     const trace = await exportTrace(page);
-    assert.equal(spansOf(trace, "Threads"), null, "no threads trace without threads");
-    assert.equal(spansOf(trace, "Sequential").length, 24);
+    assert.equal(spansOf(trace, NAMES.threads), null, "no threads trace without threads");
+    assert.equal(taskSpans(spansOf(trace, NAMES.processes), "running", CPU).length, 12);
     assert.deepEqual(errors, []);
-  } finally {
-    await page.close();
-    server.close();
-  }
+  });
 });
 
 test("a bad link is corrected with a visible notice, and the page still runs", async () => {
-  const query = "techniques=sequential,warp&images=0&size=big&threads=2&autorun=1";
-  const { page, errors, state, server } = await runPage(true, query);
-  try {
+  const query = "techniques=sequential,warp&images=0&set=huge&latency=-5&threads=2&autorun=1";
+  await withRun(true, query, async ({ page, errors, state }) => {
     assert.equal(state, "done");
     const notice = await page.getByTestId("notice").textContent();
-    assert.match(notice, /warp/);
-    assert.match(notice, /images/);
-    assert.match(notice, /size/);
+    for (const word of ["warp", "images", "set", "latency"]) assert.match(notice, new RegExp(word));
     assert.equal(await page.getByTestId("technique-threads").count(), 0, "only the chosen technique");
     assert.equal(await page.getByTestId("thumb").count(), 1, "images=0 was raised to 1");
     // The corrected configuration is what the address bar now shares.
     const search = new URL(page.url()).searchParams;
     assert.equal(search.get("images"), "1");
-    assert.equal(search.get("size"), null, "size fell back to its default");
+    assert.equal(search.get("set"), null, "set fell back to its default");
     assert.deepEqual(errors, []);
-  } finally {
-    await page.close();
-    server.close();
-  }
+  });
 });
 
-test("Run starts a run that shows progress and cannot be started twice", async () => {
+test("presets change the link; Run shows progress and cannot be started twice", async () => {
   const server = await serve({ isolated: true });
-  const { page, errors } = await open(browser, `${server.url}?${BATCH}`);
+  const { page, errors } = await open(browser, `${server.url}?images=3&techniques=sequential,cooperative`);
   try {
     assert.equal(await page.evaluate(() => document.documentElement.dataset.runState), "idle");
+    await page.getByTestId("preset-io").click();
+    await page.waitForFunction(() => new URL(location.href).searchParams.get("set") === "small");
+    assert.ok(Number(new URL(page.url()).searchParams.get("latency")) > 0);
+    assert.equal(await page.getByTestId("preset-io").getAttribute("aria-pressed"), "true");
     // Record whether a progress bar is ever rendered: runs this small may finish between polls.
     await page.evaluate(() => {
       new MutationObserver(() => {
@@ -141,6 +179,41 @@ test("Run starts a run that shows progress and cannot be started twice", async (
     assert.equal(await settled(page), "done");
     assert.ok(await page.evaluate(() => window.sawProgress), "progress was shown while running");
     assert.ok(await page.getByTestId("run-button").isEnabled());
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+    server.close();
+  }
+});
+
+test("own images replace the batch, stay in the browser, and a corrupt one fails alone", async () => {
+  const server = await serve({ isolated: true });
+  const { page, errors } = await open(browser, `${server.url}?threads=2`);
+  try {
+    const dist = resolve(import.meta.dirname, "../../dist/samples");
+    await page.getByTestId("file-input").setInputFiles([
+      { name: "a.jpg", mimeType: "image/jpeg", buffer: await readFile(`${dist}/small/00.jpg`) },
+      { name: "broken.jpg", mimeType: "image/jpeg", buffer: Buffer.from("this is not a jpeg") },
+      { name: "c.png", mimeType: "image/png", buffer: await readFile(`${dist}/mixed/00.png`) },
+    ]);
+    assert.match(await page.getByTestId("own-files").textContent(), /3 image/);
+    const before = server.requests.length;
+    await page.getByTestId("run-button").click();
+    assert.equal(await settled(page), "done");
+    assert.ok(server.requests.slice(before).every((u) => !u.startsWith("/samples/")), "no sample was fetched");
+    for (const id of ALL) {
+      assert.equal(await status(page, id), "done", id);
+      assert.match(await page.getByTestId(`failures-${id}`).textContent(), /image 1: cannot decode/, id);
+    }
+    assert.equal(await page.getByTestId("thumb").count(), 2);
+    assert.equal(await page.getByTestId("thumb-error").count(), 1);
+
+    const zip = await download(page, "download-zip");
+    assert.equal(zip.readUInt32LE(0), 0x04034b50, "a zip file");
+    let entries = 0;
+    for (let i = zip.indexOf("PK\x01\x02"); i >= 0; i = zip.indexOf("PK\x01\x02", i + 4)) entries++;
+    assert.equal(entries, 2, "one PNG per thumbnail that was made");
+    assert.ok(zip.includes(Buffer.from([0x89, 0x50, 0x4e, 0x47])), "with PNGs inside");
     assert.deepEqual(errors, []);
   } finally {
     await page.close();

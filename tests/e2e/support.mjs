@@ -2,10 +2,12 @@
 // with or without cross-origin isolation, and drive Debian's Chromium with playwright-core.
 //
 // Elements the tests drive or read, by data-testid:
-//   run-button, run-status, notice, legend, export-trace, gallery, thumb,
+//   run-button, run-status, notice, legend, export-trace, gallery, thumb, thumb-error,
+//   download-zip, preset-<cpu|io|mixed>, file-input, dropzone, own-files,
 //   technique-<id> (data-status: waiting|running|done|failed|unavailable),
-//   wall-<id>, speedup-<id>, timeline-<id>, progress-<id>, unavailable-<id>,
-//   toggle-<id>, input-<param>
+//   wall-<id> (data-wall-us), speedup-<id>, timeline-<id>, rows-<id>, progress-<id>,
+//   unavailable-<id>, error-<id>, failures-<id>, toggle-<id>, input-<param>
+// where <id> is sequential, sequential-main, threads, gil, cooperative or processes.
 // and the document root's data-run-state: idle|running|done|failed.
 
 import { createServer } from "node:http";
@@ -27,7 +29,9 @@ const TYPES = {
 
 /** Serves dist/ on 127.0.0.1; `isolated` adds the COOP/COEP headers that shared memory needs. */
 export async function serve({ isolated }) {
+  const requests = [];
   const server = createServer(async (req, res) => {
+    requests.push(req.url);
     const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
     const file = join(DIST, path.endsWith("/") ? path + "index.html" : path);
     if (!file.startsWith(DIST)) return void res.writeHead(403).end();
@@ -44,7 +48,7 @@ export async function serve({ isolated }) {
     }
   });
   await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() };
+  return { url: `http://127.0.0.1:${server.address().port}/`, requests, close: () => server.close() };
 }
 
 /** Headless Chromium with the flags that work on a machine without internet. */
@@ -85,13 +89,15 @@ export async function settled(page, timeout = 240_000) {
   return page.evaluate(() => document.documentElement.dataset.runState);
 }
 
+/** Clicks the button with `testId` and returns the bytes of the file it downloads. */
+export async function download(page, testId) {
+  const [file] = await Promise.all([page.waitForEvent("download"), page.getByTestId(testId).click()]);
+  return readFile(await file.path());
+}
+
 /** Clicks the export button and parses the Chrome trace it downloads. */
 export async function exportTrace(page) {
-  const [download] = await Promise.all([
-    page.waitForEvent("download"),
-    page.getByTestId("export-trace").click(),
-  ]);
-  return JSON.parse(await readFile(await download.path(), "utf8"));
+  return JSON.parse((await download(page, "export-trace")).toString("utf8"));
 }
 
 /** The complete events of one technique's process in an exported trace, by process name. */
@@ -103,11 +109,27 @@ export function spansOf(trace, processName) {
   return trace.traceEvents.filter((e) => e.ph === "X" && e.pid === meta.pid);
 }
 
-/** Whether any two spans overlap in time (touching is not overlapping). */
+/** Spans of tasks (not process start-up) in `state`, optionally of some stages only. */
+export function taskSpans(spans, state, stages = null) {
+  return spans.filter(
+    (s) => s.args.task !== undefined && s.args.state === state && (!stages || stages.includes(s.args.stage)),
+  );
+}
+
+/** The first two spans that overlap in time (touching is not overlapping), or null. */
 export function anyOverlap(spans) {
   const s = [...spans].sort((a, b) => a.ts - b.ts);
   for (let i = 0; i < s.length; i++)
-    for (let j = i + 1; j < s.length && s[j].ts < s[i].ts + s[i].dur; j++)
-      if (s[j].tid !== undefined) return [s[i], s[j]];
+    for (let j = i + 1; j < s.length && s[j].ts < s[i].ts + s[i].dur; j++) return [s[i], s[j]];
   return null;
+}
+
+/** The most spans in progress at one instant. */
+export function mostAtOnce(spans) {
+  const edges = spans.flatMap((s) => [[s.ts, 1], [s.ts + s.dur, -1]]);
+  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let now = 0;
+  let most = 0;
+  for (const [, d] of edges) most = Math.max(most, (now += d));
+  return most;
 }

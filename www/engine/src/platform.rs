@@ -39,15 +39,17 @@ impl Clock for PerfClock {
     }
 }
 
-/// The event loop of the calling thread (window or worker). Yielding uses `scheduler.yield()`
-/// where the browser has it, else a message on a fresh `MessageChannel` (a new task, without
-/// the 4 ms clamp of nested `setTimeout`s); sleeping uses `setTimeout`.
+/// The event loop of the calling thread (window or worker). Yielding posts a message on a fresh
+/// `MessageChannel`: a new task at the back of the queue (without the 4 ms clamp of nested
+/// `setTimeout`s), so ready tasks take turns first-come first-served, as in asyncio. (Not
+/// `scheduler.yield()`: its continuation jumps the queue, so one task would run to its end
+/// while others' fetches wait.) Sleeping uses `setTimeout`.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct BrowserLoop;
 
 impl EventLoop for BrowserLoop {
     fn yield_now(&self) -> LocalBoxFuture<'static, ()> {
-        let promise = scheduler_yield().unwrap_or_else(message_channel_turn);
+        let promise = message_channel_turn();
         Box::pin(async move {
             // Neither promise rejects; if one ever did, the turn was still given.
             let _ = JsFuture::from(promise).await;
@@ -69,15 +71,6 @@ impl EventLoop for BrowserLoop {
             let _ = JsFuture::from(promise).await;
         })
     }
-}
-
-fn scheduler_yield() -> Option<Promise> {
-    let scheduler = Reflect::get(&js_sys::global(), &"scheduler".into()).ok()?;
-    let yield_fn = Reflect::get(&scheduler, &"yield".into())
-        .ok()?
-        .dyn_into::<Function>()
-        .ok()?;
-    yield_fn.call0(&scheduler).ok()?.dyn_into::<Promise>().ok()
 }
 
 fn message_channel_turn() -> Promise {
