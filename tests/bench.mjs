@@ -1,5 +1,6 @@
-// Benchmark: threads vs sequential in headless Chromium on a CPU-bound batch, as ratios measured
-// in one session. Usage: node tests/bench.mjs [--images N] [--size PX] [--threads N] [--repeats N]
+// Benchmark: every technique against sequential (in a worker) in headless Chromium, on the
+// CPU-bound and the I/O-bound preset, as ratios measured in one session (medians of `repeats`
+// runs after a warm-up). Usage: node tests/bench.mjs [--threads N] [--repeats N] [--images N]
 // (run through `cargo xtask bench`, which builds the page first).
 
 import { serve, launch, open, settled } from "./e2e/support.mjs";
@@ -8,10 +9,14 @@ const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
-const images = arg("images", 16);
-const size = arg("size", 2000);
 const threads = arg("threads", 2);
 const repeats = arg("repeats", 5);
+const images = arg("images", 16);
+const IDS = ["sequential", "sequential-main", "threads", "gil", "cooperative", "processes"];
+const SCENARIOS = [
+  ["CPU-bound: 2000×2000 JPEG photos → 256 px PNG, no simulated network", "set=photos"],
+  ["I/O-bound: 640×480 JPEGs, 250 ms ± 100 ms latency, 20 Mbit/s, 6 connections", "set=small&latency=250&jitter=100&bandwidth=20"],
+];
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -22,30 +27,31 @@ const median = (xs) => {
 const server = await serve({ isolated: true });
 const browser = await launch();
 try {
-  const query = `techniques=sequential,threads,cooperative&images=${images}&size=${size}&threads=${threads}`;
-  const { page, errors } = await open(browser, `${server.url}?${query}`);
-  const walls = { sequential: [], threads: [], cooperative: [] };
-  // The first run is a warm-up (it also makes the batch); the next `repeats` are measured.
-  for (let run = 0; run <= repeats; run++) {
-    await page.getByTestId("run-button").click();
-    await page.waitForFunction(() => document.documentElement.dataset.runState === "running");
-    const state = await settled(page, 600_000);
-    if (state !== "done") throw new Error(`run ${run} ${state}: ${await page.getByTestId("run-status").textContent()}`);
-    if (run === 0) continue;
-    for (const id of Object.keys(walls)) {
-      const us = await page.getByTestId(`wall-${id}`).getAttribute("data-wall-us");
-      if (us === null) throw new Error(`${id} did not finish: is the page cross-origin isolated?`);
-      walls[id].push(Number(us));
+  for (const [title, params] of SCENARIOS) {
+    const { page, errors } = await open(browser, `${server.url}?${params}&images=${images}&threads=${threads}`);
+    const walls = Object.fromEntries(IDS.map((id) => [id, []]));
+    // The first run is a warm-up; the next `repeats` are measured.
+    for (let run = 0; run <= repeats; run++) {
+      await page.getByTestId("run-button").click();
+      await page.waitForFunction(() => document.documentElement.dataset.runState === "running");
+      const state = await settled(page, 900_000);
+      if (state !== "done") throw new Error(`${state}: ${await page.getByTestId("run-status").textContent()}`);
+      if (run === 0) continue;
+      for (const id of IDS) {
+        const us = await page.getByTestId(`wall-${id}`).getAttribute("data-wall-us", { timeout: 1000 });
+        walls[id].push(Number(us));
+      }
     }
+    if (errors.length) console.warn("console errors:", errors);
+    console.log(`\n${title}; ${images} images, N = ${threads}, medians of ${repeats} after a warm-up`);
+    const seq = median(walls.sequential);
+    for (const id of IDS) {
+      const m = median(walls[id]);
+      const rate = (images / (m / 1e6)).toFixed(1);
+      console.log(`  ${id.padEnd(16)} ${(m / 1000).toFixed(0).padStart(6)} ms ${rate.padStart(7)} thumbnails/s ${(seq / m).toFixed(2).padStart(6)}× vs sequential`);
+    }
+    await page.close();
   }
-  if (errors.length) console.warn("console errors:", errors);
-  console.log(`batch: ${images} photo-like ${size}×${size} JPEGs → 256 px PNG, ${threads} threads, medians of ${repeats} after a warm-up`);
-  const seq = median(walls.sequential);
-  for (const [id, w] of Object.entries(walls)) {
-    const m = median(w);
-    console.log(`${id.padEnd(12)} ${(m / 1000).toFixed(0).padStart(6)} ms  ${(images / (m / 1e6)).toFixed(1).padStart(6)} thumbnails/s  ${(seq / m).toFixed(2)}× vs sequential`);
-  }
-  console.log(`threads vs sequential: ${(seq / median(walls.threads)).toFixed(2)}×`);
 } finally {
   await browser.close();
   server.close();

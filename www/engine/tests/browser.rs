@@ -3,8 +3,8 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use interleave::platform::{Clock, EventLoop, Progress};
-use interleave_web::platform::{AtomicProgress, BrowserLoop, PerfClock};
+use interleave::platform::{Clock, EventLoop, Progress, Source};
+use interleave_web::platform::{AtomicProgress, BrowserLoop, PerfClock, UrlSource};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
@@ -62,4 +62,30 @@ fn atomic_progress_counts_done_and_failed() {
     p.task_done(1, false);
     p.task_done(2, true);
     assert_eq!((p.done(), p.failed()), (3, 1));
+}
+
+#[wasm_bindgen_test]
+async fn sleeping_waits_at_least_as_long_as_asked() {
+    let start = PerfClock.now_us();
+    BrowserLoop.sleep(30.0).await;
+    assert!(PerfClock.now_us() - start >= 29_000.0);
+}
+
+fn blob_url(bytes: &[u8]) -> String {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).expect("a blob");
+    web_sys::Url::create_object_url_with_blob(&blob).expect("an object URL")
+}
+
+#[wasm_bindgen_test]
+async fn a_url_source_fetches_for_real_and_reports_failures() {
+    // A revoked object URL: the file is gone, as after a failed download.
+    let gone = blob_url(b"gone");
+    web_sys::Url::revoke_object_url(&gone).expect("revoked");
+    let source = UrlSource::new(vec![blob_url(b"image bytes"), gone]);
+    assert_eq!(source.len(), 2);
+    assert_eq!(source.get(0).await.as_deref(), Ok(&b"image bytes"[..]));
+    let err = source.get(1).await.unwrap_err();
+    assert!(err.starts_with("cannot fetch"), "{err}");
+    assert!(source.get(2).await.is_err());
 }
