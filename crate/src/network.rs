@@ -2,6 +2,8 @@
 //! jitter, bandwidth and the connection limit are added by the engine, the same way for every
 //! technique. The page labels these numbers as simulated.
 
+use std::sync::{Condvar, Mutex};
+
 use serde::{Deserialize, Serialize};
 
 use crate::platform::{Clock, EventLoop, Source};
@@ -51,22 +53,56 @@ impl Network {
     }
 }
 
-/// One run's way to the images: the dial, and a gate of `connections` slots shared by every
-/// task of the run.
+/// One run's way to the images: the dial, and `connections` slots shared by every task of the
+/// run. A run either awaits its requests or blocks in them, so there is a gate for each way
+/// (a technique uses one).
 pub struct Link {
     network: Network,
     seed: u64,
     gate: async_lock::Semaphore,
+    blocking_gate: BlockingGate,
+}
+
+/// Counting semaphore for threads that may block (async-lock's blocking wait is not available
+/// on wasm, and nesting an executor inside rayon's threads is not allowed).
+struct BlockingGate {
+    free: Mutex<u32>,
+    freed: Condvar,
+}
+
+impl BlockingGate {
+    fn acquire(&self) -> BlockingSlot<'_> {
+        // The counter stays consistent even if a holder panicked: go on with it.
+        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        while *free == 0 {
+            free = self.freed.wait(free).unwrap_or_else(|e| e.into_inner());
+        }
+        *free -= 1;
+        BlockingSlot(self)
+    }
+}
+
+struct BlockingSlot<'a>(&'a BlockingGate);
+
+impl Drop for BlockingSlot<'_> {
+    fn drop(&mut self) {
+        *self.0.free.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        self.0.freed.notify_one();
+    }
 }
 
 impl Link {
     /// A link with `network`'s limits; `seed` fixes the jitter.
     pub fn new(network: Network, seed: u64) -> Link {
-        let slots = network.connections.max(1) as usize;
+        let slots = network.connections.max(1);
         Link {
             network,
             seed,
-            gate: async_lock::Semaphore::new(slots),
+            gate: async_lock::Semaphore::new(slots as usize),
+            blocking_gate: BlockingGate {
+                free: Mutex::new(slots),
+                freed: Condvar::new(),
+            },
         }
     }
 
@@ -105,8 +141,8 @@ impl Link {
         task: u32,
         clock: &dyn Clock,
     ) -> (Result<Vec<u8>, String>, f64) {
-        // Parks the thread until a slot is free (an atomics wait in a browser worker).
-        let _slot = futures::executor::block_on(self.gate.acquire());
+        // Waits on a condition variable (an atomics wait in a browser worker).
+        let _slot = self.blocking_gate.acquire();
         let start = clock.now_us();
         let bytes = source.get_blocking(task);
         if let Ok(b) = &bytes {

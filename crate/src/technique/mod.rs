@@ -206,6 +206,26 @@ pub(crate) async fn fetch_async(
     result
 }
 
+/// One whole task on one lane: fetch (awaited), then the CPU stages without a pause.
+pub(crate) async fn fetch_then_cpu(
+    link: &Link,
+    job: &Job,
+    env: &Env<'_>,
+    lane: u32,
+    task: u32,
+    spans: &RefCell<Vec<Span>>,
+) -> Outcome {
+    let bytes = fetch_async(link, job, env, lane, task, spans).await?;
+    cpu_stages(
+        &bytes,
+        &job.spec,
+        env.clock,
+        lane,
+        task,
+        &mut spans.borrow_mut(),
+    )
+}
+
 /// Runs the CPU stages of one task without pausing, on the calling thread.
 pub(crate) fn cpu_stages(
     src: &[u8],

@@ -3,8 +3,8 @@ use std::cell::{Cell, RefCell};
 use futures::future::{join_all, LocalBoxFuture};
 
 use super::{
-    cpu_stages, fetch_async, finish, report, Env, Job, Outcome, RunOutput, Technique,
-    TechniqueKind, CANCELLED,
+    fetch_then_cpu, finish, report, Env, Job, Outcome, RunOutput, Technique, TechniqueKind,
+    CANCELLED,
 };
 use crate::trace::{Lane, Span, Stage, State};
 
@@ -38,17 +38,7 @@ pub async fn process_task(job: &Job, env: &Env<'_>, task: u32) -> ProcessReply {
     // A process keeps no state between tasks but its memory: one link per task is enough, as
     // each process has one task in flight.
     let link = job.link();
-    let outcome = match fetch_async(&link, job, env, 0, task, &spans).await {
-        Ok(bytes) => cpu_stages(
-            &bytes,
-            &job.spec,
-            env.clock,
-            0,
-            task,
-            &mut spans.borrow_mut(),
-        ),
-        Err(e) => Err(e),
-    };
+    let outcome = fetch_then_cpu(&link, job, env, 0, task, &spans).await;
     ProcessReply {
         spans: spans.into_inner(),
         outcome,

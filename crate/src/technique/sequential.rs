@@ -3,8 +3,8 @@ use std::cell::RefCell;
 use futures::future::LocalBoxFuture;
 
 use super::{
-    cpu_stages, fetch_async, finish, report, Env, Job, Outcome, RunOutput, Technique,
-    TechniqueKind, CANCELLED,
+    fetch_then_cpu, finish, report, Env, Job, Outcome, RunOutput, Technique, TechniqueKind,
+    CANCELLED,
 };
 use crate::trace::Lane;
 
@@ -42,17 +42,7 @@ impl Technique for Sequential {
                 let outcome: Outcome = if env.cancel.is_cancelled() {
                     Err(CANCELLED.to_string())
                 } else {
-                    match fetch_async(&link, job, env, 0, task, &spans).await {
-                        Ok(bytes) => cpu_stages(
-                            &bytes,
-                            &job.spec,
-                            env.clock,
-                            0,
-                            task,
-                            &mut spans.borrow_mut(),
-                        ),
-                        Err(e) => Err(e),
-                    }
+                    fetch_then_cpu(&link, job, env, 0, task, &spans).await
                 };
                 report(env.progress, task, &outcome);
                 outcomes.push(outcome);

@@ -250,6 +250,16 @@ fn the_connection_limit_caps_requests_in_flight() {
 }
 
 #[test]
+fn blocking_threads_respect_the_connection_limit_too() {
+    let network = Network {
+        connections: 1,
+        ..slow_network()
+    };
+    let out = run(TechniqueKind::Threads, &job(4, network), &Cancel::default());
+    assert_eq!(out.trace.max_in_state(State::Blocked), 1);
+}
+
+#[test]
 fn processes_start_take_turns_and_send_results_back() {
     let out = run(
         TechniqueKind::Processes,

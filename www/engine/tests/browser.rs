@@ -1,4 +1,6 @@
 //! The browser implementations of the platform traits, in headless Chromium.
+// Test code: a failed expectation should panic.
+#![allow(clippy::unwrap_used)]
 
 use std::cell::Cell;
 use std::rc::Rc;
