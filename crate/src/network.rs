@@ -112,15 +112,15 @@ impl Link {
     }
 
     /// Fetches image `task`, awaiting a free connection, the real request and then the rest of
-    /// the simulated delay: other tasks of the thread run meanwhile. Returns the bytes and when
-    /// the request got its connection (µs), which is when it went on the wire.
+    /// the simulated delay: other tasks of the thread run meanwhile. Returns the bytes and the
+    /// time (µs) the request held its connection, from going on the wire to its last byte.
     pub async fn fetch(
         &self,
         source: &dyn Source,
         task: u32,
         clock: &dyn Clock,
         events: &dyn EventLoop,
-    ) -> (Result<Vec<u8>, String>, f64) {
+    ) -> (Result<Vec<u8>, String>, f64, f64) {
         let _slot = self.gate.acquire().await;
         let start = clock.now_us();
         let bytes = source.get(task).await;
@@ -130,7 +130,7 @@ impl Link {
                 events.sleep(rest).await;
             }
         }
-        (bytes, start)
+        (bytes, start, clock.now_us())
     }
 
     /// Fetches image `task` like [`fetch`](Self::fetch), but blocks the calling thread
@@ -140,7 +140,7 @@ impl Link {
         source: &dyn Source,
         task: u32,
         clock: &dyn Clock,
-    ) -> (Result<Vec<u8>, String>, f64) {
+    ) -> (Result<Vec<u8>, String>, f64, f64) {
         // Waits on a condition variable (an atomics wait in a browser worker).
         let _slot = self.blocking_gate.acquire();
         let start = clock.now_us();
@@ -152,7 +152,7 @@ impl Link {
                 std::thread::sleep(std::time::Duration::from_secs_f64(rest / 1000.0));
             }
         }
-        (bytes, start)
+        (bytes, start, clock.now_us())
     }
 
     /// The simulated delay still to wait once the real request, begun at `start_us`, is done.
@@ -200,9 +200,11 @@ mod tests {
             (0..4).map(|t| link.fetch(&source, t, &clock, &NativeLoop)),
         ));
         let elapsed_ms = (clock.now_us() - start) / 1000.0;
-        assert!(got.iter().all(|(b, _)| b.as_deref() == Ok(&[1u8; 10][..])));
+        assert!(got
+            .iter()
+            .all(|(b, _, _)| b.as_deref() == Ok(&[1u8; 10][..])));
         // The last two requests got a connection only when the first two were done.
-        let mut on_wire: Vec<f64> = got.iter().map(|(_, t)| *t).collect();
+        let mut on_wire: Vec<f64> = got.iter().map(|(_, t, _)| *t).collect();
         on_wire.sort_by(f64::total_cmp);
         assert!(on_wire[2] - on_wire[0] >= 30_000.0);
         // Four requests through two connections take two rounds of 30 ms, not one.

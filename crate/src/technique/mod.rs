@@ -191,7 +191,7 @@ pub(crate) async fn fetch_async(
     task: u32,
     spans: &RefCell<Vec<Span>>,
 ) -> Result<Vec<u8>, String> {
-    let (result, start_us) = link
+    let (result, start_us, end_us) = link
         .fetch(job.source.as_ref(), task, env.clock, env.events)
         .await;
     spans.borrow_mut().push(Span {
@@ -200,7 +200,7 @@ pub(crate) async fn fetch_async(
         stage: Stage::Fetch,
         state: State::Blocked,
         start_us,
-        end_us: env.clock.now_us(),
+        end_us,
         error: result.as_ref().err().cloned(),
     });
     result

@@ -96,8 +96,7 @@ fn run_pool(
                 return (spans, Err(CANCELLED.to_string()));
             }
             let lane = rayon::current_thread_index().unwrap_or(0) as u32;
-            let (fetched, start_us) = link.fetch_blocking(job.source.as_ref(), task, clock);
-            let end_us = clock.now_us();
+            let (fetched, start_us, end_us) = link.fetch_blocking(job.source.as_ref(), task, clock);
             let error = fetched.as_ref().err().cloned();
             spans.push(Span {
                 lane,
