@@ -1,6 +1,7 @@
 // Benchmark: every technique against sequential (in a worker) in headless Chromium, on the
 // CPU-bound and the I/O-bound preset, as ratios measured in one session (medians of `repeats`
 // runs after a warm-up). Usage: node tests/bench.mjs [--threads N] [--repeats N] [--images N]
+// [--only cpu|io]
 // (run through `cargo xtask bench`, which builds the page first).
 
 import { serve, launch, open, settled } from "./e2e/support.mjs";
@@ -13,9 +14,10 @@ const threads = arg("threads", 2);
 const repeats = arg("repeats", 5);
 const images = arg("images", 16);
 const IDS = ["sequential", "sequential-main", "threads", "gil", "cooperative", "processes"];
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
 const SCENARIOS = [
-  ["CPU-bound: 2000×2000 JPEG photos → 256 px PNG, no simulated network", "set=photos"],
-  ["I/O-bound: 640×480 JPEGs, 250 ms ± 100 ms latency, 20 Mbit/s, 6 connections", "set=small&latency=250&jitter=100&bandwidth=20"],
+  ["cpu", "CPU-bound: 2000×2000 JPEG photos → 256 px PNG, no simulated network", "set=photos"],
+  ["io", "I/O-bound: 640×480 JPEGs, 250 ms ± 100 ms latency, 20 Mbit/s, 6 connections", "set=small&latency=250&jitter=100&bandwidth=20"],
 ];
 
 const median = (xs) => {
@@ -27,7 +29,8 @@ const median = (xs) => {
 const server = await serve({ isolated: true });
 const browser = await launch();
 try {
-  for (const [title, params] of SCENARIOS) {
+  for (const [id, title, params] of SCENARIOS) {
+    if (only && only !== id) continue;
     const { page, errors } = await open(browser, `${server.url}?${params}&images=${images}&threads=${threads}`);
     const walls = Object.fromEntries(IDS.map((id) => [id, []]));
     // The first run is a warm-up; the next `repeats` are measured.

@@ -61,8 +61,63 @@ pub const MAX_SIDE: u32 = 16_384;
 /// The most memory one decode may allocate.
 pub const MAX_DECODE_BYTES: u64 = 512 * 1024 * 1024;
 
-/// Decodes JPEG or PNG bytes (the format is sniffed, not trusted from a name).
-pub fn decode(bytes: &[u8]) -> Result<Pixels, PipelineError> {
+/// Decodes JPEG or PNG bytes (the format is sniffed, not trusted from a name) for a thumbnail
+/// of `spec`. JPEGs are decoded at reduced scale where that still leaves at least the
+/// thumbnail's size (DCT scaling by 1/2, 1/4 or 1/8, "shrink-on-load" as libvips does it): the
+/// pixels that resize would throw away are never made.
+pub fn decode(bytes: &[u8], spec: &ThumbSpec) -> Result<Pixels, PipelineError> {
+    if image::guess_format(bytes).ok() == Some(image::ImageFormat::Jpeg) {
+        if let Some(px) = decode_jpeg_scaled(bytes, spec)? {
+            return Ok(px);
+        }
+    }
+    decode_full(bytes)
+}
+
+/// The scaled JPEG decode; `None` for pixel formats it leaves to the full decoder (CMYK).
+fn decode_jpeg_scaled(bytes: &[u8], spec: &ThumbSpec) -> Result<Option<Pixels>, PipelineError> {
+    let err = |e: &dyn std::fmt::Display| PipelineError::Decode(e.to_string());
+    let mut decoder = jpeg_decoder::Decoder::new(bytes);
+    decoder.set_max_decoding_buffer_size(MAX_DECODE_BYTES as usize);
+    decoder.read_info().map_err(|e| err(&e))?;
+    let info = decoder
+        .info()
+        .ok_or_else(|| PipelineError::Decode("no JPEG header".into()))?;
+    let (width, height) = (u32::from(info.width), u32::from(info.height));
+    if width > MAX_SIDE || height > MAX_SIDE {
+        return Err(PipelineError::Decode(format!(
+            "{width}×{height} is larger than {MAX_SIDE}×{MAX_SIDE}"
+        )));
+    }
+    let (tw, th) = thumbnail_size(width, height, spec.max_side);
+    // Sides are at most MAX_SIDE, so they fit in u16.
+    let (width, height) = decoder.scale(tw as u16, th as u16).map_err(|e| err(&e))?;
+    let (width, height) = (u32::from(width), u32::from(height));
+    let data = decoder.decode().map_err(|e| err(&e))?;
+    let rgb = match info.pixel_format {
+        jpeg_decoder::PixelFormat::RGB24 => data,
+        jpeg_decoder::PixelFormat::L8 => data.iter().flat_map(|&l| [l, l, l]).collect(),
+        jpeg_decoder::PixelFormat::L16 => data
+            .chunks_exact(2)
+            .flat_map(|l| [l[0], l[0], l[0]])
+            .collect(),
+        jpeg_decoder::PixelFormat::CMYK32 => return Ok(None),
+    };
+    if rgb.len() != (width * height * 3) as usize {
+        return Err(PipelineError::Decode(
+            "the JPEG decoded to an unexpected size".into(),
+        ));
+    }
+    Ok(Some(Pixels {
+        width,
+        height,
+        alpha: false,
+        data: rgb,
+    }))
+}
+
+/// Decodes any supported image at full size.
+fn decode_full(bytes: &[u8]) -> Result<Pixels, PipelineError> {
     let err = |e: &dyn std::fmt::Display| PipelineError::Decode(e.to_string());
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
@@ -175,9 +230,13 @@ mod tests {
             width: 640,
             height: 480,
         };
-        let px = decode(&sample_jpeg(&spec, 0)).unwrap();
-        assert_eq!((px.width, px.height, px.alpha), (640, 480, false));
-        let small = resize(&px, &ThumbSpec { max_side: 64 }).unwrap();
+        let thumb = ThumbSpec { max_side: 64 };
+        // Shrink-on-load: 640×480 for a 64 px thumbnail decodes at 1/8, 80×60.
+        let px = decode(&sample_jpeg(&spec, 0), &thumb).unwrap();
+        assert_eq!((px.width, px.height, px.alpha), (80, 60, false));
+        let full = decode(&sample_jpeg(&spec, 0), &ThumbSpec { max_side: 4096 }).unwrap();
+        assert_eq!((full.width, full.height), (640, 480));
+        let small = resize(&px, &thumb).unwrap();
         assert_eq!((small.width, small.height), (64, 48));
         let thumb = encode(&small).unwrap();
         let back = image::load_from_memory(&thumb.png).unwrap();
@@ -186,8 +245,9 @@ mod tests {
 
     #[test]
     fn corrupt_and_truncated_inputs_are_decode_errors() {
+        let t = ThumbSpec { max_side: 64 };
         assert!(matches!(
-            decode(b"not an image"),
+            decode(b"not an image", &t),
             Err(PipelineError::Decode(_))
         ));
         let spec = SampleSpec {
@@ -199,13 +259,16 @@ mod tests {
         // A JPEG cut inside its headers. (One cut inside the entropy-coded data decodes, grey
         // filled, as browsers show it too.)
         let jpeg = sample_jpeg(&spec, 0);
-        assert!(matches!(decode(&jpeg[..40]), Err(PipelineError::Decode(_))));
+        assert!(matches!(
+            decode(&jpeg[..40], &t),
+            Err(PipelineError::Decode(_))
+        ));
         let mut png = Vec::new();
         PngEncoder::new(&mut png)
             .write_image(&[7u8; 64 * 64 * 3], 64, 64, ExtendedColorType::Rgb8)
             .unwrap();
         assert!(matches!(
-            decode(&png[..png.len() - 20]),
+            decode(&png[..png.len() - 20], &t),
             Err(PipelineError::Decode(_))
         ));
     }
@@ -216,7 +279,7 @@ mod tests {
         PngEncoder::new(&mut png)
             .write_image(&[255u8; 40 * 20 * 4], 40, 20, ExtendedColorType::Rgba8)
             .unwrap();
-        let px = decode(&png).unwrap();
+        let px = decode(&png, &ThumbSpec { max_side: 10 }).unwrap();
         assert!(px.alpha);
         let thumb = encode(&resize(&px, &ThumbSpec { max_side: 10 }).unwrap()).unwrap();
         assert_eq!((thumb.width, thumb.height), (10, 5));

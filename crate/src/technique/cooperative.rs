@@ -71,7 +71,7 @@ async fn run_task(
             task,
             running(Stage::Decode),
             &mut spans.borrow_mut(),
-            || pipeline::decode(&bytes),
+            || pipeline::decode(&bytes, &job.spec),
         )?;
         drop(bytes);
         turn().await?;

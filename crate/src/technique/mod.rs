@@ -236,7 +236,9 @@ pub(crate) fn cpu_stages(
     spans: &mut Vec<Span>,
 ) -> Outcome {
     let run = (Stage::Decode, State::Running);
-    let px = timed(clock, lane, task, run, spans, || pipeline::decode(src))?;
+    let px = timed(clock, lane, task, run, spans, || {
+        pipeline::decode(src, spec)
+    })?;
     let resize = (Stage::Resize, State::Running);
     let small = timed(clock, lane, task, resize, spans, || {
         pipeline::resize(&px, spec)

@@ -109,7 +109,7 @@ fn run_pool(
             });
             let outcome = fetched.and_then(|bytes| {
                 let px = stage(clock, lane, task, Stage::Decode, &mut spans, gil, || {
-                    pipeline::decode(&bytes)
+                    pipeline::decode(&bytes, &job.spec)
                 })?;
                 let small = stage(clock, lane, task, Stage::Resize, &mut spans, gil, || {
                     pipeline::resize(&px, &job.spec)
