@@ -122,6 +122,7 @@ fn test() -> Result {
             &browser_glue,
         ),
         ("page build", &dist),
+        ("serve (the README's first command)", &serve_check),
         ("end to end (headless Chromium)", &|| {
             run(&mut cmd(
                 "node",
@@ -147,6 +148,65 @@ fn test() -> Result {
     } else {
         Err(format!("failed: {}", failed.join(", ")).into())
     }
+}
+
+/// Starts `trunk serve` as `cargo xtask serve` does, checks that it answers with the page and
+/// the isolation headers, and stops it.
+fn serve_check() -> Result {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    use std::time::{Duration, Instant};
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port()
+        .to_string();
+    let mut child = trunk(&[
+        "serve",
+        "--release",
+        "--offline",
+        "--address",
+        "127.0.0.1",
+        "--port",
+        &port,
+    ])
+    .spawn()?;
+    let deadline = Instant::now() + Duration::from_secs(600);
+    let result = loop {
+        if let Some(status) = child.try_wait()? {
+            break Err(format!("trunk serve exited with {status}"));
+        }
+        let answer = TcpStream::connect(format!("127.0.0.1:{port}")).and_then(|mut s| {
+            s.set_read_timeout(Some(Duration::from_secs(10)))?;
+            write!(
+                s,
+                "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+            )?;
+            let mut text = String::new();
+            s.read_to_string(&mut text)?;
+            Ok(text.to_ascii_lowercase())
+        });
+        match answer {
+            Ok(text) if text.starts_with("http/1.1 200") => {
+                let isolated = text.contains("cross-origin-opener-policy: same-origin")
+                    && text.contains("cross-origin-embedder-policy: require-corp");
+                break if !isolated {
+                    Err("the page is served without COOP/COEP headers".to_string())
+                } else if !text.contains("interleave") {
+                    Err("the served page is not Interleave's".to_string())
+                } else {
+                    Ok(())
+                };
+            }
+            _ if Instant::now() > deadline => {
+                break Err("trunk serve did not answer in 10 minutes".to_string())
+            }
+            _ => std::thread::sleep(Duration::from_millis(500)),
+        }
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    Ok(result?)
 }
 
 /// wasm-bindgen-test in headless Chromium; chromedriver's profile folders go to a temp dir we own.
