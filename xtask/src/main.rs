@@ -122,13 +122,13 @@ fn test() -> Result {
             &browser_glue,
         ),
         ("page build", &dist),
-        ("serve (the README's first command)", &serve_check),
         ("end to end (headless Chromium)", &|| {
             run(&mut cmd(
                 "node",
                 &["--test", "--test-concurrency=1", "tests/e2e/"],
             ))
         }),
+        ("serve (the README's first command)", &serve_check),
     ];
     let mut failed = Vec::new();
     for (name, suite) in suites {
