@@ -128,6 +128,8 @@ fn test() -> Result {
                 &["--test", "--test-concurrency=1", "tests/e2e/"],
             ))
         }),
+        // Last: a served build (with Trunk's live-reload script) replaces dist/, which the
+        // end-to-end tests must not see.
         ("serve (the README's first command)", &serve_check),
     ];
     let mut failed = Vec::new();
