@@ -216,12 +216,22 @@ impl Trace {
         self.max_in_state(State::Running)
     }
 
-    /// The most spans in `state` at one instant (e.g. fetches in flight, for `Blocked`).
+    /// The most spans in `state` at one instant.
     pub fn max_in_state(&self, state: State) -> usize {
+        self.max_concurrent(|s| s.state == state)
+    }
+
+    /// The most requests in flight at one instant.
+    pub fn max_in_flight(&self) -> usize {
+        self.max_concurrent(|s| s.stage == Stage::Fetch && s.state == State::Blocked)
+    }
+
+    /// The most spans matching `keep` at one instant.
+    pub fn max_concurrent(&self, keep: impl Fn(&Span) -> bool) -> usize {
         let mut edges: Vec<(f64, i32)> = self
             .spans
             .iter()
-            .filter(|s| s.state == state)
+            .filter(|s| keep(s))
             .flat_map(|s| [(s.start_us, 1), (s.end_us, -1)])
             .collect();
         // Ends sort before starts at the same instant: touching spans do not overlap.

@@ -116,11 +116,15 @@ export function taskSpans(spans, state, stages = null) {
   );
 }
 
-/** The first two spans that overlap in time (touching is not overlapping), or null. */
-export function anyOverlap(spans) {
+/**
+ * The first two spans that overlap in time by more than `slackUs` (touching is not
+ * overlapping), or null. Spans from different workers need a slack: each worker's clock is
+ * aligned to one origin but rounds on its own (5 µs isolated, 100 µs not).
+ */
+export function anyOverlap(spans, slackUs = 0) {
   const s = [...spans].sort((a, b) => a.ts - b.ts);
   for (let i = 0; i < s.length; i++)
-    for (let j = i + 1; j < s.length && s[j].ts < s[i].ts + s[i].dur; j++) return [s[i], s[j]];
+    for (let j = i + 1; j < s.length && s[j].ts < s[i].ts + s[i].dur - slackUs; j++) return [s[i], s[j]];
   return null;
 }
 

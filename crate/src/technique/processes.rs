@@ -133,15 +133,34 @@ impl Technique for Processes<'_> {
             .await;
 
             let reason = failures.join("; ");
-            let outcomes = outcomes
+            let outcomes: Vec<Outcome> = outcomes
                 .into_inner()
                 .into_iter()
                 .map(|o| o.unwrap_or_else(|| Err(reason.clone())))
                 .collect();
+            // A task that failed before its process recorded anything (the process died or
+            // never started) still shows where it failed: at its fetch, as a zero-length span.
+            let mut spans = spans.into_inner();
+            let now = clock.now_us();
+            for (task, outcome) in (0u32..).zip(&outcomes) {
+                let error = match outcome {
+                    Err(e) if e != CANCELLED && !spans.iter().any(|s| s.task == task) => e.clone(),
+                    _ => continue,
+                };
+                spans.push(Span {
+                    lane: 0,
+                    task,
+                    stage: Stage::Fetch,
+                    state: State::Blocked,
+                    start_us: now,
+                    end_us: now,
+                    error: Some(error),
+                });
+            }
             finish(
                 self.kind(),
                 lanes,
-                spans.into_inner(),
+                spans,
                 job,
                 (start, clock.now_us()),
                 outcomes,

@@ -282,6 +282,30 @@ fn processes_start_take_turns_and_send_results_back() {
 }
 
 #[test]
+fn processes_that_do_not_start_fail_every_task_with_the_reason() {
+    struct Broken;
+    impl Spawner for Broken {
+        fn spawn(&self, _lane: u32) -> LocalBoxFuture<'_, Result<Box<dyn Process>, String>> {
+            Box::pin(async { Err("no workers here".to_string()) })
+        }
+    }
+    let job = job(3, Network::LOCAL);
+    let env = Env {
+        clock: &SystemClock,
+        events: &NativeLoop,
+        progress: &NoProgress,
+        cancel: &Cancel::default(),
+        home: "test thread",
+    };
+    let out = block_on(Processes::new(&Broken, 2).run(&job, &env));
+    for outcome in &out.outcomes {
+        assert!(outcome.as_ref().unwrap_err().contains("no workers here"));
+    }
+    out.trace.validate(&STAGES).unwrap();
+    assert_eq!(out.trace.failures().count(), 3);
+}
+
+#[test]
 fn a_corrupt_image_fails_alone_in_every_technique() {
     let mut sources: Vec<Vec<u8>> = (0..4)
         .map(|t| job(4, Network::LOCAL).source.get_blocking(t).unwrap())

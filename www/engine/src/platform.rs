@@ -1,6 +1,6 @@
 //! Browser implementations of the engine's platform traits.
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 use futures::future::LocalBoxFuture;
 use interleave::platform::{Clock, EventLoop, Progress, Source};
@@ -114,6 +114,8 @@ impl Progress for AtomicProgress {
     }
 }
 
+static FRESH: AtomicU64 = AtomicU64::new(0);
+
 /// Images at URLs (the served sample library, or object URLs of the user's own files), fetched
 /// for real every time: `cache: "no-store"` and, for http(s), a query that defeats any cache,
 /// so repeated runs measure I/O rather than the HTTP cache.
@@ -135,11 +137,10 @@ impl UrlSource {
             .ok_or_else(|| format!("no image {task}"))?;
         if url.starts_with("http") {
             let sep = if url.contains('?') { '&' } else { '?' };
-            // Unique per request: the clock never repeats within a page's life.
-            Ok(format!(
-                "{url}{sep}fresh={}",
-                (PerfClock.now_us() * 1000.0) as u64
-            ))
+            // Unique per request: a per-thread counter (the clock may repeat within a tick)
+            // behind the time (other threads and workers count on their own).
+            let n = FRESH.fetch_add(1, Ordering::Relaxed);
+            Ok(format!("{url}{sep}fresh={}-{n}", PerfClock.now_us() as u64))
         } else {
             Ok(url.clone())
         }

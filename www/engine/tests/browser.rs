@@ -29,11 +29,20 @@ fn the_clock_is_absolute_and_monotonic() {
 }
 
 #[wasm_bindgen_test]
-async fn a_yield_resumes_in_a_later_task() {
+async fn a_yield_lets_tasks_queued_before_it_run_first() {
+    // A task (a message) queued before the yield must run before the yield resumes: the
+    // event loop, not just the microtask queue, got a turn, first come first served.
     let ran = Rc::new(Cell::new(false));
     let flag = ran.clone();
-    // A microtask queued now runs before any later task: the yield must not resume before it.
-    wasm_bindgen_futures::spawn_local(async move { flag.set(true) });
+    let channel = web_sys::MessageChannel::new().expect("a channel");
+    let on_message = Closure::<dyn FnMut()>::new(move || flag.set(true));
+    channel
+        .port1()
+        .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    channel
+        .port2()
+        .post_message(&JsValue::NULL)
+        .expect("posted");
     BrowserLoop.yield_now().await;
     assert!(ran.get());
 }

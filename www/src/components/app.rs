@@ -34,6 +34,12 @@ pub fn App() -> Html {
                 return;
             }
             let dispatch = state.dispatcher();
+            // The previous run's thumbnails are replaced: free their object URLs.
+            for (_, status) in &state.runs {
+                if let crate::state::RunStatus::Done(f) = status {
+                    browser::release(&f.thumbs);
+                }
+            }
             dispatch.dispatch(Action::Start);
             let snapshot = Rc::new((*state).clone());
             let runtime = runtime.clone();
@@ -59,8 +65,16 @@ pub fn App() -> Html {
         Callback::from(move |files| dispatch.dispatch(Action::AddFiles(files)))
     };
     let on_clear_files = {
-        let dispatch = state.dispatcher();
-        Callback::from(move |_| dispatch.dispatch(Action::ClearFiles))
+        let state = state.clone();
+        Callback::from(move |_| {
+            if state.phase.busy() {
+                return;
+            }
+            for f in &state.own {
+                let _ = web_sys::Url::revoke_object_url(&f.url);
+            }
+            state.dispatcher().dispatch(Action::ClearFiles)
+        })
     };
     let on_dismiss = {
         let dispatch = state.dispatcher();

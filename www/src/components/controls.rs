@@ -88,6 +88,8 @@ pub fn Controls(props: &Props) -> Html {
         let edit = edit("techniques");
         let chosen = c.techniques.clone();
         let checked = chosen.contains(&kind);
+        // At least one technique stays chosen.
+        let last = checked && chosen.len() == 1;
         let onchange = Callback::from(move |_: Event| {
             let mut chosen = chosen.clone();
             if checked {
@@ -99,7 +101,7 @@ pub fn Controls(props: &Props) -> Html {
         });
         html! {
             <label class="toggle">
-                <input type="checkbox" data-testid={format!("toggle-{}", kind.id())} checked={checked} onchange={onchange} />
+                <input type="checkbox" data-testid={format!("toggle-{}", kind.id())} checked={checked} disabled={last} onchange={onchange} />
                 { kind.label() }
             </label>
         }
@@ -131,9 +133,13 @@ pub fn Controls(props: &Props) -> Html {
     };
     let on_drop = {
         let on_files = props.on_files.clone();
+        let busy = props.busy;
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
-            on_files.emit(own_files(e.data_transfer().and_then(|d| d.files())));
+            // The batch of a run in progress does not change.
+            if !busy {
+                on_files.emit(own_files(e.data_transfer().and_then(|d| d.files())));
+            }
         })
     };
     let n = &c.network;
@@ -177,7 +183,7 @@ pub fn Controls(props: &Props) -> Html {
                 <legend>{ "Your images" }</legend>
                 <label class="pick">
                     { "Drop JPEG or PNG files here, or pick them:" }
-                    <input type="file" multiple=true accept="image/jpeg,image/png" data-testid="file-input" onchange={on_pick} />
+                    <input type="file" multiple=true accept="image/jpeg,image/png" data-testid="file-input" onchange={on_pick} disabled={props.busy} />
                 </label>
                 if own {
                     <p data-testid="own-files">

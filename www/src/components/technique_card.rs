@@ -32,7 +32,7 @@ fn describe(kind: TechniqueKind, n: u32) -> String {
             .into(),
         TechniqueKind::Threads => format!(
             "A rayon pool of {n} Web Workers sharing one wasm memory; each thread takes whole images and blocks \
-             in its own request (a synchronous fetch plus an atomics wait). Real parallelism: up to {n}× on CPU work."
+             in its own request (a synchronous fetch plus an atomics wait). Real parallelism: up to {n}× on CPU work, given {n} free cores."
         ),
         TechniqueKind::Gil => format!(
             "The same {n} threads with one global lock held during every CPU stage and released during I/O, like \
@@ -94,7 +94,7 @@ pub fn TechniqueCard(props: &Props) -> Html {
                         <dt>{ "CPU at once" }</dt>
                         <dd title="Most stages running at the same instant">{ trace.max_parallelism() }</dd>
                         <dt>{ "Waits at once" }</dt>
-                        <dd title="Most requests in flight at the same instant">{ trace.max_in_state(interleave::trace::State::Blocked) }</dd>
+                        <dd title="Most requests in flight at the same instant">{ trace.max_in_flight() }</dd>
                         <dt>{ "Time in I/O" }</dt>
                         <dd>{ format!("{:.0} ms", stage_ms(trace, Stage::Fetch)) }</dd>
                         <dt>{ "Time in CPU" }</dt>

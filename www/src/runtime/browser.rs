@@ -18,6 +18,13 @@ pub fn thumb(png: Vec<u8>) -> Result<Thumb, String> {
     })
 }
 
+/// Frees the object URLs of thumbnails that are no longer shown.
+pub fn release(thumbs: &[Result<Thumb, String>]) {
+    for t in thumbs.iter().flatten() {
+        let _ = Url::revoke_object_url(&t.url);
+    }
+}
+
 /// `path` resolved against the page's URL (workers resolve against their script instead).
 pub fn absolute(path: &str) -> String {
     let base = web_sys::window()

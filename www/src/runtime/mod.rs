@@ -78,7 +78,8 @@ impl Runtime {
             let engine = self.engine(state).await?;
             if !self.engine_warm.get() {
                 engine.configure(config, warm_up).await?;
-                engine.run(TechniqueKind::Sequential, |_| {}).await?;
+                let warm = engine.run(TechniqueKind::Sequential, |_| {}).await?;
+                browser::release(&warm.thumbs);
                 self.engine_warm.set(true);
             }
             engine.configure(config, &urls).await?;
@@ -91,13 +92,15 @@ impl Runtime {
                 source: Arc::new(UrlSource::new(warm_up.to_vec())),
                 ..job.clone()
             };
-            on_main(
-                &Sequential::ON_MAIN,
-                &warm,
-                TechniqueKind::SequentialMain,
-                dispatch,
-            )
-            .await;
+            let cancel = Cancel::default();
+            let env = Env {
+                clock: &PerfClock,
+                events: &BrowserLoop,
+                progress: &interleave::platform::NoProgress,
+                cancel: &cancel,
+                home: "main thread",
+            };
+            Sequential::ON_MAIN.run(&warm, &env).await;
             self.main_warm.set(true);
         }
         dispatch.dispatch(Action::Started);
@@ -152,7 +155,12 @@ impl Runtime {
         let threaded = state.caps.threads_unavailable.is_none();
         let threads = if threaded { state.threads() } else { 1 };
         let fits = |e: &EngineWorker| e.threads == threads || (threaded && !e.threaded);
-        if let Some(e) = self.engine.borrow().as_ref().filter(|e| fits(e)) {
+        if let Some(e) = self
+            .engine
+            .borrow()
+            .as_ref()
+            .filter(|e| fits(e) && !e.crashed())
+        {
             return Ok(e.clone());
         }
         self.engine.borrow_mut().take();

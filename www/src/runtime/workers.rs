@@ -31,6 +31,8 @@ struct Request {
 struct Inbox {
     next_id: u32,
     requests: HashMap<u32, Request>,
+    /// Why the worker is unusable, once it crashed: later requests fail at once.
+    crashed: Option<String>,
 }
 
 /// A worker running `worker.js`, started and ready. Dropping it terminates the worker.
@@ -75,10 +77,12 @@ impl EngineWorker {
             let inbox = inbox.clone();
             // A load or uncaught error kills every request in flight: fail them all, loudly.
             Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
-                let message = format!("the engine worker crashed: {}", e.message());
-                for (_, r) in inbox.borrow_mut().requests.drain() {
+                let message = format!("the worker crashed: {}", e.message());
+                let mut inbox = inbox.borrow_mut();
+                for (_, r) in inbox.requests.drain() {
                     let _ = r.reply.send(Err(message.clone()));
                 }
+                inbox.crashed = Some(message);
             })
         };
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -118,6 +122,11 @@ impl EngineWorker {
         )
         .await?;
         Ok(())
+    }
+
+    /// Whether the worker crashed (it is then never reused).
+    pub fn crashed(&self) -> bool {
+        self.inbox.borrow().crashed.is_some()
     }
 
     /// Runs `kind` on the configured job in the worker.
@@ -179,6 +188,9 @@ impl EngineWorker {
         fields: &[(&str, JsValue)],
         progress: impl Fn(u32) + 'static,
     ) -> Reply {
+        if let Some(crashed) = &self.inbox.borrow().crashed {
+            return Err(crashed.clone());
+        }
         let (tx, rx) = oneshot::channel();
         let id = {
             let mut inbox = self.inbox.borrow_mut();
