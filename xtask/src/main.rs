@@ -53,6 +53,19 @@ fn trunk(args: &[&str]) -> std::process::Command {
     c
 }
 
+/// `trunk serve` of the release build on 127.0.0.1:`port`.
+fn trunk_serve(port: &str) -> std::process::Command {
+    trunk(&[
+        "serve",
+        "--release",
+        "--offline",
+        "--address",
+        "127.0.0.1",
+        "--port",
+        port,
+    ])
+}
+
 fn dist() -> Result {
     run(&mut trunk(&["build", "--release", "--offline"]))
 }
@@ -61,15 +74,7 @@ fn serve(port: u16) -> Result {
     setup::all(false)?;
     let port = port.to_string();
     println!("\nInterleave: open http://127.0.0.1:{port}/ (Ctrl-C stops the server)\n");
-    run(&mut trunk(&[
-        "serve",
-        "--release",
-        "--offline",
-        "--address",
-        "127.0.0.1",
-        "--port",
-        &port,
-    ]))
+    run(&mut trunk_serve(&port))
 }
 
 fn test() -> Result {
@@ -163,16 +168,7 @@ fn serve_check() -> Result {
         .local_addr()?
         .port()
         .to_string();
-    let mut child = trunk(&[
-        "serve",
-        "--release",
-        "--offline",
-        "--address",
-        "127.0.0.1",
-        "--port",
-        &port,
-    ])
-    .spawn()?;
+    let mut child = trunk_serve(&port).spawn()?;
     let deadline = Instant::now() + Duration::from_secs(600);
     let result = loop {
         if let Some(status) = child.try_wait()? {

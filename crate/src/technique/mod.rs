@@ -194,7 +194,20 @@ pub(crate) async fn fetch_async(
     let (result, start_us, end_us) = link
         .fetch(job.source.as_ref(), task, env.clock, env.events)
         .await;
-    spans.borrow_mut().push(Span {
+    spans
+        .borrow_mut()
+        .push(fetch_span(lane, task, (start_us, end_us), &result));
+    result
+}
+
+/// The blocked span of a fetch, carrying its error if it failed.
+pub(crate) fn fetch_span<T>(
+    lane: u32,
+    task: u32,
+    (start_us, end_us): (f64, f64),
+    result: &Result<T, String>,
+) -> Span {
+    Span {
         lane,
         task,
         stage: Stage::Fetch,
@@ -202,8 +215,7 @@ pub(crate) async fn fetch_async(
         start_us,
         end_us,
         error: result.as_ref().err().cloned(),
-    });
-    result
+    }
 }
 
 /// One whole task on one lane: fetch (awaited), then the CPU stages without a pause.

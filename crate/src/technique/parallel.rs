@@ -4,7 +4,8 @@ use futures::future::LocalBoxFuture;
 use rayon::prelude::*;
 
 use super::{
-    finish, report, timed, Env, Job, Outcome, RunOutput, Technique, TechniqueKind, CANCELLED,
+    fetch_span, finish, report, timed, Env, Job, Outcome, RunOutput, Technique, TechniqueKind,
+    CANCELLED,
 };
 use crate::pipeline;
 use crate::platform::{Cancel, Clock, Progress};
@@ -97,16 +98,7 @@ fn run_pool(
             }
             let lane = rayon::current_thread_index().unwrap_or(0) as u32;
             let (fetched, start_us, end_us) = link.fetch_blocking(job.source.as_ref(), task, clock);
-            let error = fetched.as_ref().err().cloned();
-            spans.push(Span {
-                lane,
-                task,
-                stage: Stage::Fetch,
-                state: State::Blocked,
-                start_us,
-                end_us,
-                error,
-            });
+            spans.push(fetch_span(lane, task, (start_us, end_us), &fetched));
             let outcome = fetched.and_then(|bytes| {
                 let px = stage(clock, lane, task, Stage::Decode, &mut spans, gil, || {
                     pipeline::decode(&bytes, &job.spec)

@@ -3,8 +3,8 @@ use std::cell::{Cell, RefCell};
 use futures::future::{join_all, LocalBoxFuture};
 
 use super::{
-    fetch_then_cpu, finish, report, Env, Job, Outcome, RunOutput, Technique, TechniqueKind,
-    CANCELLED,
+    fetch_span, fetch_then_cpu, finish, report, Env, Job, Outcome, RunOutput, Technique,
+    TechniqueKind, CANCELLED,
 };
 use crate::trace::{Lane, Span, Stage, State};
 
@@ -143,19 +143,11 @@ impl Technique for Processes<'_> {
             let mut spans = spans.into_inner();
             let now = clock.now_us();
             for (task, outcome) in (0u32..).zip(&outcomes) {
-                let error = match outcome {
-                    Err(e) if e != CANCELLED && !spans.iter().any(|s| s.task == task) => e.clone(),
-                    _ => continue,
-                };
-                spans.push(Span {
-                    lane: 0,
-                    task,
-                    stage: Stage::Fetch,
-                    state: State::Blocked,
-                    start_us: now,
-                    end_us: now,
-                    error: Some(error),
-                });
+                if outcome.as_ref().is_err_and(|e| e != CANCELLED)
+                    && !spans.iter().any(|s| s.task == task)
+                {
+                    spans.push(fetch_span(0, task, (now, now), outcome));
+                }
             }
             finish(
                 self.kind(),
