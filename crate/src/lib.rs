@@ -6,6 +6,8 @@
 #![forbid(unsafe_code)]
 
 pub mod config;
+#[cfg(any(test, feature = "corpus"))]
+pub mod corpus;
 pub mod images;
 pub mod network;
 pub mod pipeline;

@@ -1,0 +1,104 @@
+//! The corpus through the pipeline, and a short fuzz run.
+
+use std::time::{Duration, Instant};
+
+use super::*;
+use crate::images::{sample_jpeg, SampleSpec};
+
+#[test]
+fn every_case_meets_its_expectation() {
+    let start = Instant::now();
+    let cases = cases().unwrap();
+    let made = start.elapsed();
+    let failures: Vec<String> = cases.iter().filter_map(|c| check(c).err()).collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let mut names: Vec<&str> = cases.iter().map(|c| c.name).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), cases.len(), "names are unique");
+    assert!(made < Duration::from_secs(2), "made in {made:?}");
+}
+
+/// Which quarter of the decoded image holds the red marker (top-left when stored).
+fn red_quarter(name: &str) -> (bool, bool) {
+    let case = cases()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == name)
+        .unwrap();
+    let px = pipeline::decode(&case.bytes, &ThumbSpec { max_side: 4096 }).unwrap();
+    let at = |x: u32, y: u32| {
+        let i = ((y * px.width + x) * if px.alpha { 4 } else { 3 }) as usize;
+        (px.data[i], px.data[i + 1])
+    };
+    let red = |(r, g): (u8, u8)| r > 180 && g < 80;
+    let (w, h) = (px.width, px.height);
+    let right = red(at(w * 3 / 4, h / 4)) || red(at(w * 3 / 4, h * 3 / 4));
+    let bottom = red(at(w / 4, h * 3 / 4)) || red(at(w * 3 / 4, h * 3 / 4));
+    assert_eq!(
+        [
+            at(w / 4, h / 4),
+            at(w * 3 / 4, h / 4),
+            at(w / 4, h * 3 / 4),
+            at(w * 3 / 4, h * 3 / 4)
+        ]
+        .into_iter()
+        .filter(|&p| red(p))
+        .count(),
+        1,
+        "{name}: exactly one red quarter"
+    );
+    (right, bottom)
+}
+
+#[test]
+fn exif_orientation_turns_the_pixels_upright() {
+    assert_eq!(red_quarter("progressive.jpg"), (false, false));
+    // 6: turn 90° clockwise, so the stored top-left is shown top-right.
+    assert_eq!(red_quarter("exif-rotated-6.jpg"), (true, false));
+    assert_eq!(red_quarter("exif-rotated-8.jpg"), (false, true));
+    assert_eq!(red_quarter("exif-rotated-3.jpg"), (true, true));
+}
+
+#[test]
+fn cmyk_and_ycck_jpegs_keep_their_colours() {
+    let want = make::pattern(320, 240, 3);
+    for name in ["cmyk.jpg", "ycck.jpg"] {
+        let case = cases()
+            .unwrap()
+            .into_iter()
+            .find(|c| c.name == name)
+            .unwrap();
+        let px = pipeline::decode(&case.bytes, &ThumbSpec { max_side: 4096 }).unwrap();
+        let diff: u64 = px
+            .data
+            .iter()
+            .zip(&want)
+            .map(|(&a, &b)| u64::from(a.abs_diff(b)))
+            .sum();
+        let mean = diff as f64 / want.len() as f64;
+        assert!(mean < 6.0, "{name}: mean error {mean}");
+    }
+}
+
+#[test]
+fn a_short_fuzz_run_finds_nothing() {
+    let mut seeds: Vec<Vec<u8>> = cases()
+        .unwrap()
+        .into_iter()
+        .filter(|c| matches!(c.expect, Expect::Ok { .. }) && c.bytes.len() < 64 * 1024)
+        .map(|c| c.bytes)
+        .collect();
+    let spec = SampleSpec {
+        seed: 3,
+        count: 2,
+        width: 96,
+        height: 64,
+    };
+    seeds.extend((0..2).map(|i| sample_jpeg(&spec, i)));
+    let limit = Duration::from_secs(2);
+    let report = fuzz::fuzz_pipeline(&seeds, 1, fuzz::Budget::Executions(3000), limit);
+    let found: Vec<&str> = report.findings.iter().map(|f| f.what.as_str()).collect();
+    assert!(found.is_empty(), "{found:#?}");
+    assert_eq!(report.executions, 3000);
+}

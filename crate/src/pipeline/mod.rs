@@ -1,0 +1,203 @@
+//! The CPU stages of the workload: decode, resize, encode.
+//!
+//! Every technique calls these same functions, so their thumbnails are byte-identical. Files
+//! dropped by users may be anything: [`probe`] reads the size from the headers so that
+//! [`decode`] refuses oversized images before allocating, and every failure is a
+//! [`PipelineError`] worded for people.
+
+mod error;
+mod jpeg;
+mod png;
+mod probe;
+
+use std::io::Cursor;
+
+use fast_image_resize::images::{Image, ImageRef};
+use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+use image::codecs::png::{CompressionType, PngEncoder};
+use image::metadata::Orientation;
+use image::{DynamicImage, ExtendedColorType, ImageDecoder, ImageEncoder, ImageReader, Limits};
+use serde::{Deserialize, Serialize};
+
+pub use error::{Format, Looks, PipelineError};
+pub use probe::{probe, ImageInfo};
+
+/// How to make a thumbnail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThumbSpec {
+    /// The longer side of the thumbnail in pixels; the aspect ratio is kept.
+    pub max_side: u32,
+}
+
+/// Decoded or resized pixels: 8-bit RGB or RGBA, rows top to bottom.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pixels {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Whether there is an alpha channel (4 bytes a pixel, else 3).
+    pub alpha: bool,
+    /// The samples.
+    pub data: Vec<u8>,
+}
+
+/// A finished thumbnail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Thumbnail {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// The PNG file.
+    pub png: Vec<u8>,
+}
+
+/// The largest image side we accept: bounds memory for hostile or mistaken inputs.
+pub const MAX_SIDE: u32 = 16_384;
+/// The most pixels one image may have (50 megapixels: 200 MB as RGBA, and more while a
+/// 16-bit PNG is converted).
+pub const MAX_IMAGE_PIXELS: u64 = 50_000_000;
+/// The most memory one decode may allocate.
+pub const MAX_DECODE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Decodes JPEG, PNG, GIF (first frame) or WebP bytes (the format is sniffed, not trusted from
+/// a name) for a thumbnail of `spec`, upright as their EXIF orientation says.
+///
+/// The size in the headers is checked against [`MAX_IMAGE_PIXELS`] and [`MAX_SIDE`] before
+/// anything is decoded. JPEGs are decoded at reduced scale where that still leaves at least
+/// the thumbnail's size (DCT scaling by 1/2, 1/4 or 1/8, "shrink-on-load" as libvips does it):
+/// the pixels that resize would throw away are never made.
+pub fn decode(bytes: &[u8], spec: &ThumbSpec) -> Result<Pixels, PipelineError> {
+    let info = probe(bytes)?;
+    info.check_limits()?;
+    match info.format {
+        Format::Jpeg => {
+            jpeg::check_complete(bytes)?;
+            jpeg::decode_scaled(bytes, spec)
+        }
+        Format::Png => {
+            png::check_complete(bytes)?;
+            decode_full(bytes, &info)
+        }
+        Format::Gif | Format::Webp => decode_full(bytes, &info),
+    }
+}
+
+/// Decodes any supported image at full size with `image`.
+fn decode_full(bytes: &[u8], info: &ImageInfo) -> Result<Pixels, PipelineError> {
+    let err = |e| PipelineError::from_image(info.format, e);
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), info.format.to_image());
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    // Scaled to the size the headers state (16 bytes a pixel covers 16-bit RGBA and its
+    // conversion), so that a GIF frame cannot be far larger than its small logical screen.
+    limits.max_alloc = Some((info.pixels() * 16 + (16 << 20)).min(MAX_DECODE_BYTES));
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(err)?;
+    // Unreadable EXIF is not worth failing the image for: show it as stored.
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let mut img = DynamicImage::from_decoder(decoder).map_err(err)?;
+    img.apply_orientation(orientation);
+    Ok(into_pixels(img))
+}
+
+/// 8-bit RGB, or RGBA if the image has alpha.
+fn into_pixels(img: DynamicImage) -> Pixels {
+    let (width, height) = (img.width(), img.height());
+    let alpha = img.color().has_alpha();
+    let data = if alpha {
+        img.into_rgba8().into_raw()
+    } else {
+        img.into_rgb8().into_raw()
+    };
+    Pixels {
+        width,
+        height,
+        alpha,
+        data,
+    }
+}
+
+/// Turns pixels upright as an EXIF orientation says.
+fn orient(px: Pixels, orientation: Orientation) -> Result<Pixels, PipelineError> {
+    if orientation == Orientation::NoTransforms {
+        return Ok(px);
+    }
+    let bad = || PipelineError::Decode("pixel buffer does not match its size".into());
+    let mut img = if px.alpha {
+        DynamicImage::ImageRgba8(
+            image::RgbaImage::from_raw(px.width, px.height, px.data).ok_or_else(bad)?,
+        )
+    } else {
+        DynamicImage::ImageRgb8(
+            image::RgbImage::from_raw(px.width, px.height, px.data).ok_or_else(bad)?,
+        )
+    };
+    img.apply_orientation(orientation);
+    Ok(into_pixels(img))
+}
+
+/// The size of the thumbnail of a `width`×`height` image: fits in `max_side`, keeps the aspect
+/// ratio, never upscales, never collapses a side to zero.
+pub fn thumbnail_size(width: u32, height: u32, max_side: u32) -> (u32, u32) {
+    let longer = width.max(height);
+    if longer <= max_side {
+        return (width, height);
+    }
+    let scale = |side: u32| {
+        ((u64::from(side) * u64::from(max_side) + u64::from(longer) / 2) / u64::from(longer)).max(1)
+            as u32
+    };
+    (scale(width), scale(height))
+}
+
+/// Resizes with Lanczos3 (SIMD where the target has it) to fit `spec`.
+pub fn resize(src: &Pixels, spec: &ThumbSpec) -> Result<Pixels, PipelineError> {
+    let err = |e: &dyn std::fmt::Display| PipelineError::Resize(e.to_string());
+    let pixel_type = if src.alpha {
+        PixelType::U8x4
+    } else {
+        PixelType::U8x3
+    };
+    let (width, height) = thumbnail_size(src.width, src.height, spec.max_side);
+    let view = ImageRef::new(src.width, src.height, &src.data, pixel_type).map_err(|e| err(&e))?;
+    let mut dst = Image::new(width, height, pixel_type);
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+    Resizer::new()
+        .resize(&view, &mut dst, &options)
+        .map_err(|e| err(&e))?;
+    Ok(Pixels {
+        width,
+        height,
+        alpha: src.alpha,
+        data: dst.into_vec(),
+    })
+}
+
+/// Encodes pixels as PNG (fast compression: thumbnails are small, and the stage should measure
+/// encoding work a real service would do, not an archival squeeze).
+pub fn encode(px: &Pixels) -> Result<Thumbnail, PipelineError> {
+    let mut png = Vec::new();
+    let colour = if px.alpha {
+        ExtendedColorType::Rgba8
+    } else {
+        ExtendedColorType::Rgb8
+    };
+    PngEncoder::new_with_quality(
+        &mut png,
+        CompressionType::Fast,
+        image::codecs::png::FilterType::Adaptive,
+    )
+    .write_image(&px.data, px.width, px.height, colour)
+    .map_err(|e| PipelineError::Encode(e.to_string()))?;
+    Ok(Thumbnail {
+        width: px.width,
+        height: px.height,
+        png,
+    })
+}
+
+#[cfg(test)]
+mod tests;
