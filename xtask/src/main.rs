@@ -4,8 +4,12 @@
 //! - `test`: set up (browser included), then every check CI runs, fast ones first.
 //! - `bench`: threads vs sequential in headless Chromium, on a CPU-bound batch.
 //! - `setup [--browser]`, `assets` (sample library + engine), `engine`, `dist`: single steps.
+//! - `corpus`: unusual and hostile image files for the end-to-end test, in `target/corpus/`.
+//! - `fuzz [--seconds N] [--seed S]`: the long fuzz run of the decode pipeline and URL parser.
 
+mod corpus;
 mod engine;
+mod fuzz;
 mod samples;
 mod setup;
 mod util;
@@ -24,8 +28,10 @@ fn main() -> ExitCode {
         Some("serve") => serve(port(&args)),
         Some("test") => test(),
         Some("bench") => bench(&args[1..]),
+        Some("corpus") => corpus::write(),
+        Some("fuzz") => fuzz::run(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <serve [--port N] | test | bench | setup [--browser] | assets | engine | dist>");
+            eprintln!("usage: cargo xtask <serve [--port N] | test | bench | setup [--browser] | assets | engine | dist | corpus | fuzz [--seconds N]>");
             return ExitCode::from(2);
         }
     };
@@ -127,6 +133,7 @@ fn test() -> Result {
             &browser_glue,
         ),
         ("page build", &dist),
+        ("corpus (files for the end-to-end test)", &corpus::write),
         ("end to end (headless Chromium)", &|| {
             run(&mut cmd(
                 "node",

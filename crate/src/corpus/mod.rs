@@ -7,12 +7,12 @@
 
 pub mod fuzz;
 mod make;
-
-use png::{BitDepth, ColorType};
-use serde::Serialize;
+mod manifest;
 
 use crate::pipeline::{self, PipelineError, ThumbSpec};
 use make::{JpegKind, MakeError};
+pub use manifest::manifest_json;
+use png::{BitDepth, ColorType};
 
 /// The thumbnail size the expectations are for.
 pub const THUMB: ThumbSpec = ThumbSpec { max_side: 256 };
@@ -362,43 +362,6 @@ pub fn run(bytes: &[u8], spec: &ThumbSpec) -> Result<(u32, u32), PipelineError> 
     let small = pipeline::resize(&px, spec)?;
     let thumb = pipeline::encode(&small)?;
     Ok((thumb.width, thumb.height))
-}
-
-#[derive(Serialize)]
-struct Entry<'a> {
-    name: &'a str,
-    expect: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    width: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    height: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<&'a str>,
-}
-
-/// The manifest the end-to-end test reads:
-/// `[{ "name", "expect": "ok"|"error", "width"?, "height"?, "message"? }]`.
-pub fn manifest_json(cases: &[Case]) -> String {
-    let entries: Vec<Entry> = cases
-        .iter()
-        .map(|c| match c.expect {
-            Expect::Ok { width, height } => Entry {
-                name: c.name,
-                expect: "ok",
-                width: Some(width),
-                height: Some(height),
-                message: None,
-            },
-            Expect::Err(phrase) => Entry {
-                name: c.name,
-                expect: "error",
-                width: None,
-                height: None,
-                message: Some(phrase),
-            },
-        })
-        .collect();
-    serde_json::to_string_pretty(&entries).unwrap_or_else(|_| "[]".into())
 }
 
 #[cfg(test)]
