@@ -97,8 +97,8 @@ fn a_short_fuzz_run_finds_nothing() {
     };
     seeds.extend((0..2).map(|i| sample_jpeg(&spec, i)));
     let limit = Duration::from_secs(2);
-    let report = fuzz::fuzz_pipeline(&seeds, 1, fuzz::Budget::Executions(3000), limit);
+    let report = fuzz::fuzz_pipeline(&seeds, 1, fuzz::Budget::Executions(8000), limit);
     let found: Vec<&str> = report.findings.iter().map(|f| f.what.as_str()).collect();
     assert!(found.is_empty(), "{found:#?}");
-    assert_eq!(report.executions, 3000);
+    assert_eq!(report.executions, 8000);
 }
