@@ -6,8 +6,8 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::OnceLock;
-use std::task::{Context, Poll};
+use std::sync::{Mutex, OnceLock};
+use std::task::{Context, Poll, Waker};
 use std::time::Instant;
 
 use futures::future::LocalBoxFuture;
@@ -52,19 +52,56 @@ pub trait Progress: Sync {
     fn task_done(&self, task: u32, ok: bool);
 }
 
-/// Asks a run to stop: tasks not yet started are skipped with a "cancelled" failure.
+/// Asks a run to stop: tasks stop at their next stage boundary (stages already running finish)
+/// and end with the "cancelled" outcome; tasks not yet started are skipped the same way.
 #[derive(Debug, Default)]
-pub struct Cancel(AtomicBool);
+pub struct Cancel {
+    flag: AtomicBool,
+    /// Tasks awaiting [`Cancel::cancelled`], woken by [`Cancel::cancel`].
+    wakers: Mutex<Vec<Waker>>,
+}
 
 impl Cancel {
     /// Requests cancellation.
     pub fn cancel(&self) {
-        self.0.store(true, Ordering::Relaxed);
+        self.flag.store(true, Ordering::SeqCst);
+        // The list stays usable even if a waker panicked while it was held: go on with it.
+        let wakers = std::mem::take(&mut *self.wakers.lock().unwrap_or_else(|e| e.into_inner()));
+        wakers.into_iter().for_each(Waker::wake);
     }
 
     /// Whether cancellation was requested.
     pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::Relaxed)
+        self.flag.load(Ordering::SeqCst)
+    }
+
+    /// A future that completes once cancellation is requested: race it against a wait that
+    /// cannot check the flag itself (a message to a process).
+    pub fn cancelled(&self) -> Cancelled<'_> {
+        Cancelled(self)
+    }
+}
+
+/// The future of [`Cancel::cancelled`].
+#[derive(Debug)]
+pub struct Cancelled<'a>(&'a Cancel);
+
+impl Future for Cancelled<'_> {
+    type Output = ();
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let cancel = self.0;
+        if cancel.is_cancelled() {
+            return Poll::Ready(());
+        }
+        let mut wakers = cancel.wakers.lock().unwrap_or_else(|e| e.into_inner());
+        // Checked again under the lock: `cancel` may have drained the list just before.
+        if cancel.is_cancelled() {
+            return Poll::Ready(());
+        }
+        if !wakers.iter().any(|w| w.will_wake(cx.waker())) {
+            wakers.push(cx.waker().clone());
+        }
+        Poll::Pending
     }
 }
 

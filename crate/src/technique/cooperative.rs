@@ -2,17 +2,16 @@ use std::cell::RefCell;
 
 use futures::future::{join_all, LocalBoxFuture};
 
-use super::{
-    fetch_async, finish, report, timed, Env, Job, Link, Outcome, RunOutput, Technique,
-    TechniqueKind, CANCELLED,
-};
-use crate::pipeline;
-use crate::trace::{Lane, Span, Stage, State};
+use super::stages::{run_task, At, Awaiting};
+use super::{finish, report, Env, Job, RunOutput, Technique, TechniqueKind};
+use crate::budget::PixelBudget;
+use crate::trace::Lane;
 
 /// Every image is a future on one thread, all started at once: their fetches are in flight
-/// together (up to the connection limit) and each yields to the event loop between CPU stages,
+/// together (up to the connection limit) and each yields to the event loop before every stage,
 /// so they interleave and the page stays responsive. One core does all the CPU work: on
 /// CPU-bound work this is no faster than sequential; on I/O-bound work the waits overlap.
+/// Tasks hold their decoded pixels across yields, so the run's pixel budget may make some wait.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Cooperative;
 
@@ -25,9 +24,31 @@ impl Technique for Cooperative {
         Box::pin(async move {
             let start = env.clock.now_us();
             let link = job.link();
+            let budget = PixelBudget::new(job.budget_px);
+            let hook = Awaiting {
+                link: &link,
+                source: job.source.as_ref(),
+                clock: env.clock,
+                events: env.events,
+                cancel: env.cancel,
+                yields: true,
+            };
             // One thread: tasks take turns with this log, and never hold it across an await.
             let spans = RefCell::new(Vec::with_capacity(job.tasks() as usize * 4));
-            let tasks = (0..job.tasks()).map(|task| run_task(task, job, env, &link, &spans));
+            let tasks = (0..job.tasks()).map(|task| {
+                let (hook, budget, spans) = (&hook, &budget, &spans);
+                async move {
+                    let at = At {
+                        clock: env.clock,
+                        lane: 0,
+                        task,
+                        spans,
+                    };
+                    let outcome = run_task(hook, &job.spec, budget, &at).await;
+                    report(env.progress, task, &outcome);
+                    outcome
+                }
+            });
             let outcomes = join_all(tasks).await;
             let lanes = vec![Lane::new(0, env.home)];
             let end = env.clock.now_us();
@@ -41,60 +62,4 @@ impl Technique for Cooperative {
             )
         })
     }
-}
-
-async fn run_task(
-    task: u32,
-    job: &Job,
-    env: &Env<'_>,
-    link: &Link,
-    spans: &RefCell<Vec<Span>>,
-) -> Outcome {
-    let clock = env.clock;
-    // Each `turn` gives the event loop a chance to run, then checks for cancellation.
-    let turn = || async {
-        env.events.yield_now().await;
-        if env.cancel.is_cancelled() {
-            Err(CANCELLED.to_string())
-        } else {
-            Ok(())
-        }
-    };
-    let running = |stage| (stage, State::Running);
-    let outcome = async {
-        turn().await?;
-        let bytes = fetch_async(link, job, env, 0, task, spans).await?;
-        turn().await?;
-        let px = timed(
-            clock,
-            0,
-            task,
-            running(Stage::Decode),
-            &mut spans.borrow_mut(),
-            || pipeline::decode(&bytes, &job.spec),
-        )?;
-        drop(bytes);
-        turn().await?;
-        let small = timed(
-            clock,
-            0,
-            task,
-            running(Stage::Resize),
-            &mut spans.borrow_mut(),
-            || pipeline::resize(&px, &job.spec),
-        )?;
-        drop(px);
-        turn().await?;
-        timed(
-            clock,
-            0,
-            task,
-            running(Stage::Encode),
-            &mut spans.borrow_mut(),
-            || pipeline::encode(&small),
-        )
-    }
-    .await;
-    report(env.progress, task, &outcome);
-    outcome
 }

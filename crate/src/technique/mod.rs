@@ -1,95 +1,37 @@
 //! The techniques: one type each, behind [`Technique`].
 //!
-//! Every technique runs the same [`Job`] through the same stage functions and records a
-//! [`Trace`]; they differ only in where the stages run and how they wait for I/O.
+//! Every technique runs the same [`Job`] through the same stage path ([`stages`]) and records a
+//! [`Trace`]; they differ only in where the stages run, how they wait for I/O, and what their
+//! hook does around each stage.
+//!
+//! **Cancellation.** Setting the run's [`Cancel`] stops every task at its next stage boundary
+//! (a stage already running finishes): the run returns within about one stage. A task that
+//! stopped, started or not, ends with the [`CANCELLED`] outcome, is not reported as done, and is
+//! listed in [`Trace::cancelled`]; its spans are those of the stages it ran.
 
 mod cooperative;
 #[cfg(feature = "threads")]
 mod parallel;
 mod processes;
 mod sequential;
+mod stages;
 
+pub use crate::kind::TechniqueKind;
 pub use cooperative::Cooperative;
 #[cfg(feature = "threads")]
 pub use parallel::{Gil, Threads};
-pub use processes::{process_task, Process, ProcessReply, Processes, Spawner};
+pub use processes::{process_task, Process, ProcessReply, Processes, Spawner, MAX_CRASHES};
 pub use sequential::Sequential;
 
-use std::cell::RefCell;
-use std::fmt::Display;
 use std::sync::Arc;
 
 use futures::future::LocalBoxFuture;
-use serde::{Deserialize, Serialize};
 
+use crate::budget::DEFAULT_BUDGET_PX;
 use crate::network::{Link, Network};
-use crate::pipeline::{self, ThumbSpec, Thumbnail};
+use crate::pipeline::{ThumbSpec, Thumbnail};
 use crate::platform::{Cancel, Clock, EventLoop, Progress, Source};
-use crate::trace::{Lane, Span, Stage, State, Trace};
-
-/// The techniques the product knows, as named in URLs and exports.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum TechniqueKind {
-    /// One image after another in a worker: the fair baseline.
-    Sequential,
-    /// One image after another on the page's main thread, which freezes meanwhile.
-    SequentialMain,
-    /// A rayon pool: one image per thread at a time, on shared memory.
-    Threads,
-    /// The same pool, with one global lock held during CPU stages (Python's GIL).
-    Gil,
-    /// Futures on one thread, yielding to the event loop, overlapping their waits.
-    Cooperative,
-    /// Isolated workers, each its own wasm instance, passing messages.
-    Processes,
-}
-
-impl TechniqueKind {
-    /// Every technique, in the order the page shows them.
-    pub const ALL: [TechniqueKind; 6] = [
-        TechniqueKind::Sequential,
-        TechniqueKind::SequentialMain,
-        TechniqueKind::Threads,
-        TechniqueKind::Gil,
-        TechniqueKind::Cooperative,
-        TechniqueKind::Processes,
-    ];
-
-    /// The id used in URLs, test ids and exports.
-    pub fn id(self) -> &'static str {
-        match self {
-            TechniqueKind::Sequential => "sequential",
-            TechniqueKind::SequentialMain => "sequential-main",
-            TechniqueKind::Threads => "threads",
-            TechniqueKind::Gil => "gil",
-            TechniqueKind::Cooperative => "cooperative",
-            TechniqueKind::Processes => "processes",
-        }
-    }
-
-    /// The name shown to people.
-    pub fn label(self) -> &'static str {
-        match self {
-            TechniqueKind::Sequential => "Sequential",
-            TechniqueKind::SequentialMain => "Sequential on the main thread",
-            TechniqueKind::Threads => "Threads",
-            TechniqueKind::Gil => "Threads + global lock",
-            TechniqueKind::Cooperative => "Cooperative tasks",
-            TechniqueKind::Processes => "Processes",
-        }
-    }
-
-    /// Parses an [`id`](Self::id).
-    pub fn from_id(id: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.id() == id)
-    }
-
-    /// Whether it needs shared-memory threads (a cross-origin isolated page).
-    pub fn needs_threads(self) -> bool {
-        matches!(self, TechniqueKind::Threads | TechniqueKind::Gil)
-    }
-}
+use crate::trace::{Lane, Span, Stage, Trace};
 
 /// The work: where the images are, how to reach them, what to make of them.
 #[derive(Clone)]
@@ -102,9 +44,23 @@ pub struct Job {
     pub network: Network,
     /// Fixes the network's jitter.
     pub seed: u64,
+    /// Decoded pixels the run's tasks may hold at once (see [`crate::budget`]); an image larger
+    /// than this fails.
+    pub budget_px: u64,
 }
 
 impl Job {
+    /// A job with the default memory budget ([`DEFAULT_BUDGET_PX`]).
+    pub fn new(source: Arc<dyn Source>, spec: ThumbSpec, network: Network, seed: u64) -> Job {
+        Job {
+            source,
+            spec,
+            network,
+            seed,
+            budget_px: DEFAULT_BUDGET_PX,
+        }
+    }
+
     /// Number of tasks.
     pub fn tasks(&self) -> u32 {
         self.source.len()
@@ -154,117 +110,18 @@ pub trait Technique {
     fn run<'a>(&'a self, job: &'a Job, env: &'a Env<'a>) -> LocalBoxFuture<'a, RunOutput>;
 }
 
-/// Reason recorded for tasks skipped by [`Cancel`].
+/// The outcome (error) of a task stopped by [`Cancel`].
 pub const CANCELLED: &str = "cancelled";
 
-/// Runs `f` as one stage of `task` on `lane` in `state`, recording its span (with the error,
-/// if it fails).
-pub(crate) fn timed<T, E: Display>(
-    clock: &dyn Clock,
-    lane: u32,
-    task: u32,
-    (stage, state): (Stage, State),
-    spans: &mut Vec<Span>,
-    f: impl FnOnce() -> Result<T, E>,
-) -> Result<T, String> {
-    let start_us = clock.now_us();
-    let result = f().map_err(|e| e.to_string());
-    spans.push(Span {
-        lane,
-        task,
-        stage,
-        state,
-        start_us,
-        end_us: clock.now_us(),
-        error: result.as_ref().err().cloned(),
-    });
-    result
-}
-
-/// Fetches image `task`, awaiting (other tasks of the thread run meanwhile), as one blocked span
-/// from when the request got a connection (the wait for one shows as a gap: queued).
-pub(crate) async fn fetch_async(
-    link: &Link,
-    job: &Job,
-    env: &Env<'_>,
-    lane: u32,
-    task: u32,
-    spans: &RefCell<Vec<Span>>,
-) -> Result<Vec<u8>, String> {
-    let (result, start_us, end_us) = link
-        .fetch(job.source.as_ref(), task, env.clock, env.events)
-        .await;
-    spans
-        .borrow_mut()
-        .push(fetch_span(lane, task, (start_us, end_us), &result));
-    result
-}
-
-/// The blocked span of a fetch, carrying its error if it failed.
-pub(crate) fn fetch_span<T>(
-    lane: u32,
-    task: u32,
-    (start_us, end_us): (f64, f64),
-    result: &Result<T, String>,
-) -> Span {
-    Span {
-        lane,
-        task,
-        stage: Stage::Fetch,
-        state: State::Blocked,
-        start_us,
-        end_us,
-        error: result.as_ref().err().cloned(),
-    }
-}
-
-/// One whole task on one lane: fetch (awaited), then the CPU stages without a pause.
-pub(crate) async fn fetch_then_cpu(
-    link: &Link,
-    job: &Job,
-    env: &Env<'_>,
-    lane: u32,
-    task: u32,
-    spans: &RefCell<Vec<Span>>,
-) -> Outcome {
-    let bytes = fetch_async(link, job, env, lane, task, spans).await?;
-    cpu_stages(
-        &bytes,
-        &job.spec,
-        env.clock,
-        lane,
-        task,
-        &mut spans.borrow_mut(),
-    )
-}
-
-/// Runs the CPU stages of one task without pausing, on the calling thread.
-pub(crate) fn cpu_stages(
-    src: &[u8],
-    spec: &ThumbSpec,
-    clock: &dyn Clock,
-    lane: u32,
-    task: u32,
-    spans: &mut Vec<Span>,
-) -> Outcome {
-    let run = (Stage::Decode, State::Running);
-    let px = timed(clock, lane, task, run, spans, || {
-        pipeline::decode(src, spec)
-    })?;
-    let resize = (Stage::Resize, State::Running);
-    let small = timed(clock, lane, task, resize, spans, || {
-        pipeline::resize(&px, spec)
-    })?;
-    drop(px);
-    timed(
-        clock,
-        lane,
-        task,
-        (Stage::Encode, State::Running),
-        spans,
-        || pipeline::encode(&small),
-    )
-}
+/// Which engine build this is, as recorded in [`Trace::build`]: "threaded" (wasm with atomics),
+/// "plain" (wasm without) or "native".
+pub const BUILD: &str = if cfg!(not(target_arch = "wasm32")) {
+    "native"
+} else if cfg!(target_feature = "atomics") {
+    "threaded"
+} else {
+    "plain"
+};
 
 /// Builds the trace of a run from its parts.
 pub(crate) fn finish(
@@ -275,6 +132,11 @@ pub(crate) fn finish(
     (start_us, end_us): (f64, f64),
     outcomes: Vec<Outcome>,
 ) -> RunOutput {
+    let cancelled = (0u32..)
+        .zip(&outcomes)
+        .filter(|(_, o)| is_cancelled(o))
+        .map(|(task, _)| task)
+        .collect();
     RunOutput {
         trace: Trace {
             technique: kind,
@@ -283,14 +145,21 @@ pub(crate) fn finish(
             tasks: job.tasks(),
             start_us,
             end_us,
+            cancelled,
+            build: Some(BUILD.to_string()),
         },
         outcomes,
     }
 }
 
-/// Reports a finished task, unless it was skipped by cancellation.
+/// Whether the task was stopped by cancellation.
+pub(crate) fn is_cancelled(outcome: &Outcome) -> bool {
+    outcome.as_ref().err().map(String::as_str) == Some(CANCELLED)
+}
+
+/// Reports a finished task, unless it was stopped by cancellation.
 pub(crate) fn report(progress: &dyn Progress, task: u32, outcome: &Outcome) {
-    if outcome.as_ref().err().map(String::as_str) != Some(CANCELLED) {
+    if !is_cancelled(outcome) {
         progress.task_done(task, outcome.is_ok());
     }
 }

@@ -1,14 +1,17 @@
-use std::sync::Mutex;
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::pin;
+use std::sync::{Mutex, MutexGuard, TryLockError};
+use std::task::{Context, Poll, Waker};
 
 use futures::future::LocalBoxFuture;
 use rayon::prelude::*;
 
-use super::{
-    fetch_span, finish, report, timed, Env, Job, Outcome, RunOutput, Technique, TechniqueKind,
-    CANCELLED,
-};
-use crate::pipeline;
-use crate::platform::{Cancel, Clock, Progress};
+use super::stages::{run_task, At, Hook};
+use super::{finish, report, Env, Job, Outcome, RunOutput, Technique, TechniqueKind, CANCELLED};
+use crate::budget::{BudgetError, PixelBudget, Reservation};
+use crate::network::Link;
+use crate::platform::{Cancel, Clock, Progress, Source};
 use crate::trace::{Lane, Span, Stage, State};
 
 /// The images spread over the current rayon pool: each thread takes whole images, blocks in its
@@ -89,30 +92,27 @@ fn run_pool(
 ) -> RunOutput {
     let start = clock.now_us();
     let link = job.link();
+    let budget = PixelBudget::new(job.budget_px);
+    let hook = Blocking {
+        link: &link,
+        source: job.source.as_ref(),
+        clock,
+        cancel,
+        gil,
+    };
     let per_task: Vec<(Vec<Span>, Outcome)> = (0..job.tasks())
         .into_par_iter()
         .map(|task| {
-            let mut spans = Vec::with_capacity(4);
-            if cancel.is_cancelled() {
-                return (spans, Err(CANCELLED.to_string()));
-            }
-            let lane = rayon::current_thread_index().unwrap_or(0) as u32;
-            let (fetched, start_us, end_us) = link.fetch_blocking(job.source.as_ref(), task, clock);
-            spans.push(fetch_span(lane, task, (start_us, end_us), &fetched));
-            let outcome = fetched.and_then(|bytes| {
-                let px = stage(clock, lane, task, Stage::Decode, &mut spans, gil, || {
-                    pipeline::decode(&bytes, &job.spec)
-                })?;
-                let small = stage(clock, lane, task, Stage::Resize, &mut spans, gil, || {
-                    pipeline::resize(&px, &job.spec)
-                })?;
-                drop(px);
-                stage(clock, lane, task, Stage::Encode, &mut spans, gil, || {
-                    pipeline::encode(&small)
-                })
-            });
+            let spans = RefCell::new(Vec::with_capacity(4));
+            let at = At {
+                clock,
+                lane: rayon::current_thread_index().unwrap_or(0) as u32,
+                task,
+                spans: &spans,
+            };
+            let outcome = complete(run_task(&hook, &job.spec, &budget, &at));
             report(progress, task, &outcome);
-            (spans, outcome)
+            (spans.into_inner(), outcome)
         })
         .collect();
     let end = clock.now_us();
@@ -123,33 +123,73 @@ fn run_pool(
     finish(kind, lanes, spans.concat(), job, (start, end), outcomes)
 }
 
-/// One CPU stage; under a global lock, the wait for it is a *ready* span before the stage.
-fn stage<T, E: std::fmt::Display>(
-    clock: &dyn Clock,
-    lane: u32,
-    task: u32,
-    stage: Stage,
-    spans: &mut Vec<Span>,
-    gil: Option<&Mutex<()>>,
-    f: impl FnOnce() -> Result<T, E>,
-) -> Result<T, String> {
-    let _held = gil.map(|lock| {
-        let start_us = clock.now_us();
-        // A panic while holding the lock poisons it; the lock guards no data, so go on.
-        let guard = lock.lock().unwrap_or_else(|e| e.into_inner());
-        let end_us = clock.now_us();
-        if end_us > start_us {
-            spans.push(Span {
-                lane,
-                task,
-                stage,
-                state: State::Ready,
-                start_us,
-                end_us,
-                error: None,
-            });
+/// Runs a future whose waits all block instead of pending (the path under [`Blocking`]) on the
+/// calling thread. Not `block_on`: a rayon thread may already be inside an executor (one
+/// running the whole technique), and executors refuse to nest.
+pub(crate) fn complete<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+            return out;
         }
-        guard
-    });
-    timed(clock, lane, task, (stage, State::Running), spans, f)
+        // Unreachable with a blocking hook; should a future pend anyway, keep polling rather
+        // than lose the task.
+        std::thread::yield_now();
+    }
+}
+
+/// The hook of threads that block: in their fetch, on the budget, and (under a global lock)
+/// on the lock, which is held during each CPU stage and released during I/O.
+pub(crate) struct Blocking<'a> {
+    /// The run's connections.
+    pub link: &'a Link,
+    /// The images.
+    pub source: &'a dyn Source,
+    /// The run's clock.
+    pub clock: &'a dyn Clock,
+    /// Checked before every stage.
+    pub cancel: &'a Cancel,
+    /// The global lock, if any.
+    pub gil: Option<&'a Mutex<()>>,
+}
+
+impl Hook for Blocking<'_> {
+    type Held<'h>
+        = Option<MutexGuard<'h, ()>>
+    where
+        Self: 'h;
+
+    async fn enter(&self, stage: Stage, at: &At<'_>) -> Result<Self::Held<'_>, String> {
+        if self.cancel.is_cancelled() {
+            return Err(CANCELLED.to_string());
+        }
+        let Some(lock) = self.gil.filter(|_| stage.is_cpu()) else {
+            return Ok(None);
+        };
+        // A panic while holding the lock poisons it; the lock guards no data, so go on.
+        let guard = match lock.try_lock() {
+            Ok(guard) => guard,
+            Err(TryLockError::Poisoned(e)) => e.into_inner(),
+            Err(TryLockError::WouldBlock) => {
+                let start_us = at.clock.now_us();
+                let guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+                at.push(stage, State::Ready, start_us, None);
+                guard
+            }
+        };
+        Ok(Some(guard))
+    }
+
+    async fn fetch(&self, at: &At<'_>) -> (Result<Vec<u8>, String>, f64, f64) {
+        self.link.fetch_blocking(self.source, at.task, self.clock)
+    }
+
+    async fn reserve<'b>(
+        &self,
+        budget: &'b PixelBudget,
+        px: u64,
+    ) -> Result<Reservation<'b>, BudgetError> {
+        budget.reserve_blocking(px, self.cancel)
+    }
 }

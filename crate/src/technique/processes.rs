@@ -1,11 +1,14 @@
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
+use std::collections::VecDeque;
 
-use futures::future::{join_all, LocalBoxFuture};
+use futures::future::{join_all, select, Either, LocalBoxFuture};
+use futures::stream::{FuturesUnordered, StreamExt};
 
+use super::stages::{fetch_span, run_task, At, Awaiting};
 use super::{
-    fetch_span, fetch_then_cpu, finish, report, Env, Job, Outcome, RunOutput, Technique,
-    TechniqueKind, CANCELLED,
+    finish, is_cancelled, report, Env, Job, Outcome, RunOutput, Technique, TechniqueKind, CANCELLED,
 };
+use crate::budget::PixelBudget;
 use crate::trace::{Lane, Span, Stage, State};
 
 /// What a process sends back for one task.
@@ -13,7 +16,7 @@ use crate::trace::{Lane, Span, Stage, State};
 pub struct ProcessReply {
     /// The spans the process recorded, on the shared clock (their lanes are set by the caller).
     pub spans: Vec<Span>,
-    /// The thumbnail, or why the image failed.
+    /// The thumbnail, or why the image failed: final for that image.
     pub outcome: Outcome,
     /// When the process sent the reply, µs: the message's transfer starts there.
     pub sent_us: f64,
@@ -22,6 +25,9 @@ pub struct ProcessReply {
 /// A started process: isolated, with its own memory; work and results cross as messages.
 pub trait Process {
     /// Runs task `task` inside the process, which fetches and makes the thumbnail on its own.
+    /// An image that fails inside a live process is an `Ok` reply with an error outcome; `Err`
+    /// means the process died (crashed, stopped answering, or answered nonsense) and is not
+    /// used again.
     fn run(&self, task: u32) -> LocalBoxFuture<'_, Result<ProcessReply, String>>;
 }
 
@@ -31,14 +37,33 @@ pub trait Spawner {
     fn spawn(&self, lane: u32) -> LocalBoxFuture<'_, Result<Box<dyn Process>, String>>;
 }
 
+/// Processes a task may see die while it is in flight before it fails on its own: past that,
+/// the image itself is the likely cause, and retrying it would take down every process.
+pub const MAX_CRASHES: u32 = 2;
+
 /// What a process does with one task: fetch (awaited), then the CPU stages. The browser's
 /// process worker and the native test double both run exactly this.
 pub async fn process_task(job: &Job, env: &Env<'_>, task: u32) -> ProcessReply {
     let spans = RefCell::new(Vec::with_capacity(4));
-    // A process keeps no state between tasks but its memory: one link per task is enough, as
-    // each process has one task in flight.
+    // A process keeps no state between tasks but its memory: one link and one budget per task
+    // are enough, as each process has one task in flight.
     let link = job.link();
-    let outcome = fetch_then_cpu(&link, job, env, 0, task, &spans).await;
+    let budget = PixelBudget::new(job.budget_px);
+    let hook = Awaiting {
+        link: &link,
+        source: job.source.as_ref(),
+        clock: env.clock,
+        events: env.events,
+        cancel: env.cancel,
+        yields: false,
+    };
+    let at = At {
+        clock: env.clock,
+        lane: 0,
+        task,
+        spans: &spans,
+    };
+    let outcome = run_task(&hook, &job.spec, &budget, &at).await;
     ProcessReply {
         spans: spans.into_inner(),
         outcome,
@@ -48,7 +73,9 @@ pub async fn process_task(job: &Job, env: &Env<'_>, task: u32) -> ProcessReply {
 
 /// N processes started at once, each handed the next image as soon as it is free (like a
 /// process pool's `imap`). Starting a process and moving each result back are drawn as spans:
-/// that is what isolation costs.
+/// that is what isolation costs. A process that dies is retired (its lane says when and why)
+/// and its image goes back to the front of the queue for the live ones; only when none is left
+/// do the remaining images fail, with the reasons.
 pub struct Processes<'s> {
     spawner: &'s dyn Spawner,
     count: u32,
@@ -79,76 +106,58 @@ impl Technique for Processes<'_> {
                 (lane, (t0, clock.now_us()), process)
             }))
             .await;
-
-            let tasks = job.tasks();
-            let next = Cell::new(0u32);
-            let spans = RefCell::new(Vec::new());
-            let outcomes: RefCell<Vec<Option<Outcome>>> = RefCell::new(vec![None; tasks as usize]);
-            let mut lanes = Vec::new();
-            let mut failures = Vec::new();
-            let mut live = Vec::new();
+            let mut pool = Pool::new(job.tasks());
+            let mut idle = VecDeque::new();
             for (lane, startup, process) in started {
                 let mut l = Lane::new(lane, &format!("process {lane}"));
                 l.startup_us = Some(startup);
-                lanes.push(l);
+                pool.lanes.push(l);
                 match process {
-                    Ok(p) => live.push((lane, p)),
-                    Err(e) => failures.push(format!("process {lane} did not start: {e}")),
+                    Ok(p) => idle.push_back((lane, p)),
+                    Err(e) => pool.gone.push(format!("process {lane} did not start: {e}")),
                 }
             }
-            join_all(live.iter().map(|(lane, process)| {
-                let (spans, outcomes, next) = (&spans, &outcomes, &next);
-                async move {
-                    while next.get() < tasks {
-                        let task = next.get();
-                        next.set(task + 1);
-                        let outcome = if env.cancel.is_cancelled() {
-                            Err(CANCELLED.to_string())
-                        } else {
-                            match process.run(task).await {
-                                Ok(reply) => {
-                                    let mut spans = spans.borrow_mut();
-                                    spans.extend(
-                                        reply.spans.into_iter().map(|s| Span { lane: *lane, ..s }),
-                                    );
-                                    spans.push(Span {
-                                        lane: *lane,
-                                        task,
-                                        stage: Stage::Transfer,
-                                        state: State::Blocked,
-                                        start_us: reply.sent_us,
-                                        end_us: clock.now_us().max(reply.sent_us),
-                                        error: None,
-                                    });
-                                    reply.outcome
-                                }
-                                Err(e) => Err(format!("process {lane} failed: {e}")),
-                            }
-                        };
+
+            let mut running = FuturesUnordered::new();
+            loop {
+                while !env.cancel.is_cancelled() && !idle.is_empty() && !pool.queue.is_empty() {
+                    let (Some(task), Some((lane, process))) =
+                        (pool.queue.pop_front(), idle.pop_front())
+                    else {
+                        break;
+                    };
+                    running.push(async move {
+                        let reply = process.run(task).await;
+                        (lane, process, task, reply)
+                    });
+                }
+                // A cancelled run stops waiting: tasks still in processes are abandoned (the
+                // caller stops the processes), even those whose reply is already in. Cancellation
+                // is polled first for that reason.
+                let done = match select(env.cancel.cancelled(), running.next()).await {
+                    Either::Left(_) => None,
+                    Either::Right((done, _)) => done,
+                };
+                let Some((lane, process, task, reply)) = done else {
+                    break;
+                };
+                match reply {
+                    Ok(reply) => {
+                        let outcome = pool.received(lane, task, reply, clock.now_us());
                         report(env.progress, task, &outcome);
-                        outcomes.borrow_mut()[task as usize] = Some(outcome);
+                        pool.outcomes[task as usize] = Some(outcome);
+                        idle.push_back((lane, process));
+                    }
+                    Err(why) => {
+                        if let Some(outcome) = pool.died(lane, task, why, clock.now_us()) {
+                            report(env.progress, task, &outcome);
+                            pool.outcomes[task as usize] = Some(outcome);
+                        }
                     }
                 }
-            }))
-            .await;
-
-            let reason = failures.join("; ");
-            let outcomes: Vec<Outcome> = outcomes
-                .into_inner()
-                .into_iter()
-                .map(|o| o.unwrap_or_else(|| Err(reason.clone())))
-                .collect();
-            // A task that failed before its process recorded anything (the process died or
-            // never started) still shows where it failed: at its fetch, as a zero-length span.
-            let mut spans = spans.into_inner();
-            let now = clock.now_us();
-            for (task, outcome) in (0u32..).zip(&outcomes) {
-                if outcome.as_ref().is_err_and(|e| e != CANCELLED)
-                    && !spans.iter().any(|s| s.task == task)
-                {
-                    spans.push(fetch_span(0, task, (now, now), outcome));
-                }
             }
+
+            let (lanes, spans, outcomes) = pool.finish(env.cancel.is_cancelled(), clock.now_us());
             finish(
                 self.kind(),
                 lanes,
@@ -158,5 +167,92 @@ impl Technique for Processes<'_> {
                 outcomes,
             )
         })
+    }
+}
+
+/// The coordinator's books.
+struct Pool {
+    lanes: Vec<Lane>,
+    spans: Vec<Span>,
+    outcomes: Vec<Option<Outcome>>,
+    /// Tasks not yet handed out, next first.
+    queue: VecDeque<u32>,
+    /// Why each task's processes died under it.
+    crashes: Vec<Vec<String>>,
+    /// Why each process that is gone is gone.
+    gone: Vec<String>,
+}
+
+impl Pool {
+    fn new(tasks: u32) -> Pool {
+        Pool {
+            lanes: Vec::new(),
+            spans: Vec::new(),
+            outcomes: vec![None; tasks as usize],
+            queue: (0..tasks).collect(),
+            crashes: vec![Vec::new(); tasks as usize],
+            gone: Vec::new(),
+        }
+    }
+
+    /// Takes in a reply: the process's spans on its lane, then the message back as a transfer.
+    fn received(&mut self, lane: u32, task: u32, reply: ProcessReply, now_us: f64) -> Outcome {
+        self.spans
+            .extend(reply.spans.into_iter().map(|s| Span { lane, ..s }));
+        self.spans.push(Span {
+            lane,
+            task,
+            stage: Stage::Transfer,
+            state: State::Blocked,
+            start_us: reply.sent_us,
+            end_us: now_us.max(reply.sent_us),
+            error: None,
+        });
+        reply.outcome
+    }
+
+    /// Retires the lane of a process that died with `task` in flight, and puts the task back
+    /// at the front of the queue; or fails it (returned) once it saw [`MAX_CRASHES`] die.
+    fn died(&mut self, lane: u32, task: u32, why: String, now_us: f64) -> Option<Outcome> {
+        let reason = format!("process {lane} died: {why}");
+        if let Some(l) = self.lanes.get_mut(lane as usize) {
+            l.retired = Some((now_us, why));
+        }
+        self.gone.push(reason.clone());
+        let crashes = &mut self.crashes[task as usize];
+        crashes.push(reason);
+        if crashes.len() as u32 >= MAX_CRASHES {
+            return Some(Err(format!(
+                "{} processes died while making this image, so it is not tried again: {}",
+                crashes.len(),
+                crashes.join("; ")
+            )));
+        }
+        self.queue.push_front(task);
+        None
+    }
+
+    /// The lanes, spans and outcomes once no process will take more work: tasks left over are
+    /// cancelled, or failed because no process is left.
+    fn finish(self, cancelled: bool, now_us: f64) -> (Vec<Lane>, Vec<Span>, Vec<Outcome>) {
+        let left = if cancelled {
+            CANCELLED.to_string()
+        } else {
+            format!("no process is left to make it: {}", self.gone.join("; "))
+        };
+        let outcomes: Vec<Outcome> = self
+            .outcomes
+            .into_iter()
+            .map(|o| o.unwrap_or_else(|| Err(left.clone())))
+            .collect();
+        // A task that failed before any process recorded anything for it still shows where it
+        // failed: at its fetch, as a zero-length span.
+        let mut spans = self.spans;
+        for (task, outcome) in (0u32..).zip(&outcomes) {
+            if outcome.is_err() && !is_cancelled(outcome) && !spans.iter().any(|s| s.task == task) {
+                spans.push(fetch_span(0, task, (now_us, now_us), outcome));
+            }
+        }
+        (self.lanes, spans, outcomes)
     }
 }

@@ -2,10 +2,9 @@ use std::cell::RefCell;
 
 use futures::future::LocalBoxFuture;
 
-use super::{
-    fetch_then_cpu, finish, report, Env, Job, Outcome, RunOutput, Technique, TechniqueKind,
-    CANCELLED,
-};
+use super::stages::{run_task, At, Awaiting};
+use super::{finish, report, Env, Job, RunOutput, Technique, TechniqueKind};
+use crate::budget::PixelBudget;
 use crate::trace::Lane;
 
 /// One image after another on the calling thread: fetch (awaited, one request at a time), then
@@ -36,14 +35,25 @@ impl Technique for Sequential {
         Box::pin(async move {
             let start = env.clock.now_us();
             let link = job.link();
+            let budget = PixelBudget::new(job.budget_px);
+            let hook = Awaiting {
+                link: &link,
+                source: job.source.as_ref(),
+                clock: env.clock,
+                events: env.events,
+                cancel: env.cancel,
+                yields: false,
+            };
             let spans = RefCell::new(Vec::with_capacity(job.tasks() as usize * 4));
             let mut outcomes = Vec::with_capacity(job.tasks() as usize);
             for task in 0..job.tasks() {
-                let outcome: Outcome = if env.cancel.is_cancelled() {
-                    Err(CANCELLED.to_string())
-                } else {
-                    fetch_then_cpu(&link, job, env, 0, task, &spans).await
+                let at = At {
+                    clock: env.clock,
+                    lane: 0,
+                    task,
+                    spans: &spans,
                 };
+                let outcome = run_task(&hook, &job.spec, &budget, &at).await;
                 report(env.progress, task, &outcome);
                 outcomes.push(outcome);
             }

@@ -1,3 +1,7 @@
+mod limits;
+mod processes;
+
+use std::cell::Cell;
 use std::sync::Arc;
 
 use futures::executor::block_on;
@@ -6,6 +10,7 @@ use futures::future::LocalBoxFuture;
 use super::*;
 use crate::images::{sample_jpeg, SampleSpec};
 use crate::platform::{MemorySource, NativeLoop, NoProgress, Source, SystemClock};
+use crate::trace::State;
 
 fn job(count: u32, network: Network) -> Job {
     let spec = SampleSpec {
@@ -15,12 +20,12 @@ fn job(count: u32, network: Network) -> Job {
         height: 360,
     };
     let sources = (0..count).map(|i| sample_jpeg(&spec, i)).collect();
-    Job {
-        source: Arc::new(MemorySource(sources)),
-        spec: ThumbSpec { max_side: 64 },
+    Job::new(
+        Arc::new(MemorySource(sources)),
+        ThumbSpec { max_side: 64 },
         network,
-        seed: 1,
-    }
+        1,
+    )
 }
 
 /// A network slow enough that waits dominate, and with room for several requests at once.
@@ -37,11 +42,23 @@ fn slow_network() -> Network {
 /// caller or the other processes), running the same per-task code as a browser process worker.
 struct InProcess {
     job: Job,
+    lane: u32,
+    /// Tasks taken so far.
+    taken: Cell<u32>,
+    dies: Dies,
 }
+
+/// Whether process `lane` dies on its `nth` task (from 1), task `task`.
+type Dies = fn(lane: u32, nth: u32, task: u32) -> bool;
 
 impl Process for InProcess {
     fn run(&self, task: u32) -> LocalBoxFuture<'_, Result<ProcessReply, String>> {
+        self.taken.set(self.taken.get() + 1);
+        let dead = (self.dies)(self.lane, self.taken.get(), task);
         Box::pin(async move {
+            if dead {
+                return Err("it ran out of memory".to_string());
+            }
             let env = Env {
                 clock: &SystemClock,
                 events: &NativeLoop,
@@ -56,6 +73,17 @@ impl Process for InProcess {
 
 struct InProcessSpawner {
     job: Job,
+    dies: Dies,
+}
+
+impl InProcessSpawner {
+    /// Processes that never die.
+    fn new(job: &Job) -> Self {
+        InProcessSpawner {
+            job: job.clone(),
+            dies: |_, _, _| false,
+        }
+    }
 }
 
 /// A process's own copy of every image (or of the reason it could not be read).
@@ -74,7 +102,7 @@ impl Source for Copied {
 }
 
 impl Spawner for InProcessSpawner {
-    fn spawn(&self, _lane: u32) -> LocalBoxFuture<'_, Result<Box<dyn Process>, String>> {
+    fn spawn(&self, lane: u32) -> LocalBoxFuture<'_, Result<Box<dyn Process>, String>> {
         let copy = (0..self.job.tasks())
             .map(|t| self.job.source.get_blocking(t))
             .collect();
@@ -82,12 +110,23 @@ impl Spawner for InProcessSpawner {
             source: Arc::new(Copied(copy)),
             ..self.job.clone()
         };
-        Box::pin(async move { Ok(Box::new(InProcess { job }) as Box<dyn Process>) })
+        let process = InProcess {
+            job,
+            lane,
+            taken: Cell::new(0),
+            dies: self.dies,
+        };
+        Box::pin(async move { Ok(Box::new(process) as Box<dyn Process>) })
     }
 }
 
 /// Runs in a pool of 2 threads, as on the 2-core machines the product is measured on.
 fn run(kind: TechniqueKind, job: &Job, cancel: &Cancel) -> RunOutput {
+    run_with(kind, job, cancel, &NoProgress)
+}
+
+/// [`run`], reporting to `progress`.
+fn run_with(kind: TechniqueKind, job: &Job, cancel: &Cancel, progress: &dyn Progress) -> RunOutput {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(2)
         .build()
@@ -96,11 +135,11 @@ fn run(kind: TechniqueKind, job: &Job, cancel: &Cancel) -> RunOutput {
         let env = Env {
             clock: &SystemClock,
             events: &NativeLoop,
-            progress: &NoProgress,
+            progress,
             cancel,
             home: "test thread",
         };
-        let spawner = InProcessSpawner { job: job.clone() };
+        let spawner = InProcessSpawner::new(job);
         let processes = Processes::new(&spawner, 2);
         let technique: &dyn Technique = match kind {
             TechniqueKind::Sequential => &Sequential::IN_WORKER,
@@ -145,14 +184,6 @@ fn every_technique_makes_byte_identical_thumbnails_and_a_well_formed_trace() {
         assert!(fetches.clone().all(|s| s.state == State::Blocked));
         assert_eq!(fetches.count(), 8, "{kind:?}");
     }
-}
-
-#[test]
-fn kinds_round_trip_through_their_ids() {
-    for kind in TechniqueKind::ALL {
-        assert_eq!(TechniqueKind::from_id(kind.id()), Some(kind));
-    }
-    assert_eq!(TechniqueKind::from_id("fibers"), None);
 }
 
 #[test]
@@ -215,9 +246,15 @@ fn under_the_global_lock_cpu_never_overlaps_but_waits_do() {
 
 #[test]
 fn cooperative_tasks_overlap_their_waits_and_interleave_on_one_lane() {
+    // Without jitter every fetch ends at about the same time, so the CPU stages that follow
+    // must take turns (with jitter they might just as well not meet).
+    let network = Network {
+        jitter_ms: 0,
+        ..slow_network()
+    };
     let out = run(
         TechniqueKind::Cooperative,
-        &job(6, slow_network()),
+        &job(6, network),
         &Cancel::default(),
     );
     assert_eq!(out.trace.lanes.len(), 1);
@@ -260,52 +297,6 @@ fn blocking_threads_respect_the_connection_limit_too() {
 }
 
 #[test]
-fn processes_start_take_turns_and_send_results_back() {
-    let out = run(
-        TechniqueKind::Processes,
-        &job(6, slow_network()),
-        &Cancel::default(),
-    );
-    assert_eq!(out.trace.lanes.len(), 2);
-    assert!(
-        out.trace.lanes.iter().all(|l| l.startup_us.is_some()),
-        "start-up is drawn"
-    );
-    assert_eq!(lanes_used(&out), 2, "both processes took work");
-    let transfers = out
-        .trace
-        .spans
-        .iter()
-        .filter(|s| s.stage == Stage::Transfer)
-        .count();
-    assert_eq!(transfers, 6, "one result message per image");
-}
-
-#[test]
-fn processes_that_do_not_start_fail_every_task_with_the_reason() {
-    struct Broken;
-    impl Spawner for Broken {
-        fn spawn(&self, _lane: u32) -> LocalBoxFuture<'_, Result<Box<dyn Process>, String>> {
-            Box::pin(async { Err("no workers here".to_string()) })
-        }
-    }
-    let job = job(3, Network::LOCAL);
-    let env = Env {
-        clock: &SystemClock,
-        events: &NativeLoop,
-        progress: &NoProgress,
-        cancel: &Cancel::default(),
-        home: "test thread",
-    };
-    let out = block_on(Processes::new(&Broken, 2).run(&job, &env));
-    for outcome in &out.outcomes {
-        assert!(outcome.as_ref().unwrap_err().contains("no workers here"));
-    }
-    out.trace.validate(&STAGES).unwrap();
-    assert_eq!(out.trace.failures().count(), 3);
-}
-
-#[test]
 fn a_corrupt_image_fails_alone_in_every_technique() {
     let mut sources: Vec<Vec<u8>> = (0..4)
         .map(|t| job(4, Network::LOCAL).source.get_blocking(t).unwrap())
@@ -319,7 +310,12 @@ fn a_corrupt_image_fails_alone_in_every_technique() {
         let out = run(kind, &job, &Cancel::default());
         let failed: Vec<usize> = (0..4).filter(|&i| out.outcomes[i].is_err()).collect();
         assert_eq!(failed, vec![2], "{kind:?}");
-        assert!(out.outcomes[2].as_ref().unwrap_err().contains("decode"));
+        assert!(out.outcomes[2]
+            .as_ref()
+            .unwrap_err()
+            .contains("not an image"));
+        let failed = out.trace.spans.iter().find(|s| s.error.is_some()).unwrap();
+        assert_eq!(failed.stage, Stage::Decode, "{kind:?}");
         assert_eq!(
             out.trace
                 .failures()
@@ -367,21 +363,5 @@ fn a_missing_image_fails_at_fetch() {
         let failed = out.trace.spans.iter().find(|s| s.error.is_some()).unwrap();
         assert_eq!(failed.stage, Stage::Fetch);
         out.trace.validate(&STAGES).unwrap();
-    }
-}
-
-#[test]
-fn a_cancelled_run_skips_its_tasks() {
-    let cancel = Cancel::default();
-    cancel.cancel();
-    for kind in TechniqueKind::ALL {
-        let out = run(kind, &job(3, Network::LOCAL), &cancel);
-        assert!(
-            out.outcomes
-                .iter()
-                .all(|o| o.as_ref().unwrap_err() == CANCELLED),
-            "{kind:?}"
-        );
-        assert!(out.trace.spans.is_empty());
     }
 }

@@ -1,0 +1,185 @@
+use super::*;
+
+fn span(lane: u32, task: u32, stage: Stage, start: f64, end: f64) -> Span {
+    Span {
+        lane,
+        task,
+        stage,
+        state: State::Running,
+        start_us: start,
+        end_us: end,
+        error: None,
+    }
+}
+
+fn trace(spans: Vec<Span>, tasks: u32) -> Trace {
+    Trace {
+        technique: TechniqueKind::Threads,
+        lanes: vec![Lane::new(0, "a"), Lane::new(1, "b")],
+        spans,
+        tasks,
+        start_us: 0.0,
+        end_us: 1000.0,
+        cancelled: Vec::new(),
+        build: None,
+    }
+}
+
+fn whole_task(lane: u32, task: u32, t0: f64) -> Vec<Span> {
+    Stage::CPU
+        .iter()
+        .enumerate()
+        .map(|(i, &st)| {
+            span(
+                lane,
+                task,
+                st,
+                t0 + i as f64 * 10.0,
+                t0 + i as f64 * 10.0 + 10.0,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_good_trace_validates_and_measures_parallelism() {
+    let mut spans = whole_task(0, 0, 0.0);
+    spans.extend(whole_task(1, 1, 5.0));
+    let t = trace(spans, 2);
+    assert_eq!(t.validate(&Stage::CPU), Ok(()));
+    assert_eq!(t.max_parallelism(), 2);
+}
+
+#[test]
+fn overlap_on_one_lane_is_rejected() {
+    let mut spans = whole_task(0, 0, 0.0);
+    spans.extend(whole_task(0, 1, 5.0));
+    assert!(matches!(
+        trace(spans, 2).validate(&Stage::CPU),
+        Err(TraceError::Overlap { .. })
+    ));
+}
+
+#[test]
+fn missing_repeated_or_unordered_stages_are_rejected() {
+    let mut spans = whole_task(0, 0, 0.0);
+    spans.pop();
+    assert!(matches!(
+        trace(spans, 1).validate(&Stage::CPU),
+        Err(TraceError::Stages { .. })
+    ));
+    let mut spans = whole_task(0, 0, 0.0);
+    spans.push(span(0, 0, Stage::Encode, 100.0, 110.0));
+    assert!(matches!(
+        trace(spans, 1).validate(&Stage::CPU),
+        Err(TraceError::Stages { .. })
+    ));
+    let spans = vec![
+        span(0, 0, Stage::Resize, 0.0, 10.0),
+        span(0, 0, Stage::Decode, 10.0, 20.0),
+        span(0, 0, Stage::Encode, 20.0, 30.0),
+    ];
+    assert!(matches!(
+        trace(spans, 1).validate(&Stage::CPU),
+        Err(TraceError::Stages { .. })
+    ));
+}
+
+#[test]
+fn a_failed_task_may_stop_early_but_only_where_it_failed() {
+    let mut failed = span(0, 0, Stage::Decode, 0.0, 10.0);
+    failed.error = Some("corrupt".into());
+    assert_eq!(trace(vec![failed.clone()], 1).validate(&Stage::CPU), Ok(()));
+    failed.error = None;
+    assert!(trace(vec![failed], 1).validate(&Stage::CPU).is_err());
+}
+
+#[test]
+fn bad_times_and_unknown_lanes_are_rejected() {
+    let t = trace(vec![span(0, 0, Stage::Decode, 50.0, 40.0)], 1);
+    assert!(matches!(
+        t.validate(&Stage::CPU),
+        Err(TraceError::BadTime { .. })
+    ));
+    let t = trace(vec![span(0, 0, Stage::Decode, 0.0, f64::NAN)], 1);
+    assert!(matches!(
+        t.validate(&Stage::CPU),
+        Err(TraceError::BadTime { .. })
+    ));
+    let t = trace(vec![span(5, 0, Stage::Decode, 0.0, 1.0)], 1);
+    assert!(matches!(
+        t.validate(&Stage::CPU),
+        Err(TraceError::Unknown { .. })
+    ));
+}
+
+#[test]
+fn chrome_export_names_processes_threads_and_spans() {
+    let t = trace(whole_task(1, 0, 100.0), 1);
+    let v = chrome_trace(&[t]);
+    let events = v["traceEvents"].as_array().unwrap();
+    let meta = |name: &str| events.iter().filter(|e| e["name"] == name).count();
+    assert_eq!(meta("process_name"), 1);
+    assert_eq!(meta("thread_name"), 2);
+    let complete: Vec<_> = events.iter().filter(|e| e["ph"] == "X").collect();
+    assert_eq!(complete.len(), 3);
+    assert_eq!(complete[0]["tid"], 1);
+    assert_eq!(complete[0]["ts"], 100.0);
+    assert_eq!(complete[0]["dur"], 10.0);
+    assert_eq!(complete[0]["args"]["stage"], "decode");
+    assert_eq!(complete[0]["args"]["state"], "running");
+    assert_eq!(complete[0]["args"]["task"], 0);
+}
+
+#[test]
+fn a_cancelled_task_may_stop_after_any_stage() {
+    let mut spans = whole_task(0, 0, 0.0);
+    spans.pop();
+    let mut t = trace(spans, 1);
+    assert!(t.validate(&Stage::CPU).is_err());
+    t.cancelled = vec![0];
+    assert_eq!(t.validate(&Stage::CPU), Ok(()));
+    t.spans.clear();
+    assert_eq!(t.validate(&Stage::CPU), Ok(()));
+    t.cancelled = vec![3];
+    assert_eq!(
+        t.validate(&Stage::CPU),
+        Err(TraceError::UnknownCancelled { task: 3 })
+    );
+}
+
+#[test]
+fn a_trace_file_round_trips_and_refuses_other_versions() {
+    let mut t = trace(whole_task(1, 0, 100.0), 1);
+    t.cancelled = vec![0];
+    t.build = Some("native".into());
+    t.lanes[1].retired = Some((500.0, "out of memory".into()));
+    let mut file = TraceFile::new(crate::config::Config::default(), 2, "plain", 5.0, vec![t]);
+    file.created = Some("2026-11-01T12:00:00Z".into());
+    let json = file.to_json().unwrap();
+    assert_eq!(TraceFile::from_json(&json), Ok(file.clone()));
+
+    let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    value["version"] = 2.into();
+    let err = TraceFile::from_json(&value.to_string()).unwrap_err();
+    assert_eq!(
+        err,
+        TraceFileError::Version {
+            found: 2,
+            supported: 1
+        }
+    );
+    assert!(err.to_string().contains("version 2"), "{err}");
+    assert!(matches!(
+        TraceFile::from_json("{}"),
+        Err(TraceFileError::Malformed(_))
+    ));
+}
+
+#[test]
+fn traces_saved_before_the_new_fields_still_load() {
+    let json = r#"{"technique":"threads","lanes":[{"id":0,"name":"a"}],"spans":[],
+        "tasks":0,"start_us":0.0,"end_us":1.0}"#;
+    let t: Trace = serde_json::from_str(json).unwrap();
+    assert!(t.cancelled.is_empty() && t.build.is_none() && t.lanes[0].retired.is_none());
+}
