@@ -26,5 +26,19 @@ pub fn write() -> Result {
         cases.len(),
         dir.display()
     );
+    // What the native pipeline makes of each: the page must show the same.
+    let mut wrong = 0;
+    for case in &cases {
+        match corpus::check(case) {
+            Ok(outcome) => println!("  {:<24} {outcome}", case.name),
+            Err(e) => {
+                wrong += 1;
+                println!("  WRONG {e}");
+            }
+        }
+    }
+    if wrong > 0 {
+        return Err(format!("{wrong} corpus files did not meet their expectation").into());
+    }
     Ok(())
 }

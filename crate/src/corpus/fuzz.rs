@@ -105,7 +105,32 @@ pub fn mutate(rng: &mut fastrand::Rng, base: &[u8], other: &[u8]) -> Vec<u8> {
             }
         }
     }
+    // Half the time, PNG checksums are made right again, so that the mutation gets past the
+    // CRC check into the decoder.
+    if b.starts_with(b"\x89PNG") && rng.bool() {
+        fix_png_crcs(&mut b);
+    }
     b
+}
+
+/// Recomputes the CRC of every whole chunk.
+fn fix_png_crcs(b: &mut [u8]) {
+    let mut i = 8;
+    while let Some(len) = b
+        .get(i..i + 4)
+        .map(|l| u32::from_be_bytes([l[0], l[1], l[2], l[3]]))
+    {
+        let end = i + 8 + len as usize;
+        let Some(body) = b.get(i + 4..end) else {
+            return;
+        };
+        let crc = crc32fast::hash(body).to_be_bytes();
+        match b.get_mut(end..end + 4) {
+            Some(slot) => slot.copy_from_slice(&crc),
+            None => return,
+        }
+        i = end + 4;
+    }
 }
 
 /// Sets the width or height in a JPEG, PNG or GIF header to an awkward value. PNG headers get
