@@ -5,10 +5,12 @@
 //! natively exactly as it runs in the browser.
 #![forbid(unsafe_code)]
 
+pub mod budget;
 pub mod config;
 #[cfg(any(test, feature = "corpus"))]
 pub mod corpus;
 pub mod images;
+pub mod kind;
 pub mod network;
 pub mod pipeline;
 pub mod platform;
