@@ -181,3 +181,23 @@ pub struct NoProgress;
 impl Progress for NoProgress {
     fn task_done(&self, _task: u32, _ok: bool) {}
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::executor::block_on;
+    use futures::future::join;
+
+    #[test]
+    fn awaiting_cancellation_wakes_when_the_run_is_cancelled() {
+        let cancel = Cancel::default();
+        block_on(join(cancel.cancelled(), async {
+            NativeLoop.yield_now().await;
+            assert!(!cancel.is_cancelled());
+            cancel.cancel();
+        }));
+        assert!(cancel.is_cancelled());
+        // Once cancelled, it completes at once.
+        block_on(cancel.cancelled());
+    }
+}

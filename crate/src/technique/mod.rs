@@ -1,6 +1,6 @@
 //! The techniques: one type each, behind [`Technique`].
 //!
-//! Every technique runs the same [`Job`] through the same stage path ([`stages`]) and records a
+//! Every technique runs the same [`Job`] through the same stage path (`stages.rs`) and records a
 //! [`Trace`]; they differ only in where the stages run, how they wait for I/O, and what their
 //! hook does around each stage.
 //!
