@@ -123,10 +123,10 @@ pub fn jpeg_with_size(mut jpeg: Vec<u8>, width: u16, height: u16) -> Vec<u8> {
     let sof = jpeg
         .windows(2)
         .position(|w| w[0] == 0xFF && matches!(w[1], 0xC0 | 0xC2));
-    if let Some(i) = sof {
-        // FF Cx, length (2), precision (1), height (2), width (2).
-        jpeg[i + 5..i + 7].copy_from_slice(&height.to_be_bytes());
-        jpeg[i + 7..i + 9].copy_from_slice(&width.to_be_bytes());
+    // FF Cx, length (2), precision (1), height (2), width (2).
+    if let Some(size) = sof.and_then(|i| jpeg.get_mut(i + 5..i + 9)) {
+        size[..2].copy_from_slice(&height.to_be_bytes());
+        size[2..].copy_from_slice(&width.to_be_bytes());
     }
     jpeg
 }
@@ -152,6 +152,19 @@ pub fn png_image(
     writer.write_image_data(data).map_err(fail)?;
     writer.finish().map_err(fail)?;
     Ok(out)
+}
+
+/// The PNG with an eXIf chunk (the orientation) inserted after its IHDR.
+pub fn png_with_orientation(png: &[u8], orientation: u16) -> Vec<u8> {
+    let exif = exif_orientation(orientation);
+    let mut chunk = (exif.len() as u32).to_be_bytes().to_vec();
+    chunk.extend_from_slice(b"eXIf");
+    chunk.extend_from_slice(&exif);
+    let crc = crc32fast::hash(&chunk[4..]);
+    chunk.extend_from_slice(&crc.to_be_bytes());
+    // Signature (8) and IHDR (25).
+    let (head, tail) = png.split_at(33.min(png.len()));
+    [head, &chunk, tail].concat()
 }
 
 /// A 1-bit grey PNG of zeros, streamed row by row: a few kilobytes that claim a huge image.

@@ -192,12 +192,21 @@ fn valid() -> Result<Vec<Case>, MakeError> {
             make::webp_lossless(200, 100)?,
             ok(200, 100),
         ),
+        case(
+            "exif-rotated-6.png",
+            make::png_with_orientation(
+                &png(200, 100, ColorType::Rgb, BitDepth::Eight, &rgb(200, 100))?,
+                6,
+            ),
+            ok(100, 200),
+        ),
     ])
 }
 
 /// Hostile or mistaken files: each must become its error, quickly and in bounded memory.
 fn hostile() -> Result<Vec<Case>, MakeError> {
     let jpeg = make::jpeg_baseline(320, 240, false)?;
+    let gif = make::gif_animation(120, 80)?;
     let png_ok = png(
         64,
         64,
@@ -244,6 +253,11 @@ fn hostile() -> Result<Vec<Case>, MakeError> {
             "truncated.png",
             png_ok[..png_ok.len() * 2 / 3].to_vec(),
             Expect::Err("truncated PNG"),
+        ),
+        case(
+            "truncated.gif",
+            gif[..gif.len() / 2].to_vec(),
+            Expect::Err("truncated GIF"),
         ),
         case(
             "corrupt-scan.jpg",
