@@ -126,7 +126,7 @@ fn run_pool(
 /// Runs a future whose waits all block instead of pending (the path under [`Blocking`]) on the
 /// calling thread. Not `block_on`: a rayon thread may already be inside an executor (one
 /// running the whole technique), and executors refuse to nest.
-pub(crate) fn complete<F: Future>(future: F) -> F::Output {
+fn complete<F: Future>(future: F) -> F::Output {
     let mut future = pin!(future);
     let mut cx = Context::from_waker(Waker::noop());
     loop {
@@ -141,7 +141,7 @@ pub(crate) fn complete<F: Future>(future: F) -> F::Output {
 
 /// The hook of threads that block: in their fetch, on the budget, and (under a global lock)
 /// on the lock, which is held during each CPU stage and released during I/O.
-pub(crate) struct Blocking<'a> {
+struct Blocking<'a> {
     /// The run's connections.
     pub link: &'a Link,
     /// The images.
