@@ -207,10 +207,13 @@ test("own images replace the batch, stay in the browser, and a corrupt one fails
     assert.ok(server.requests.slice(before).every((u) => !u.startsWith("/samples/")), "no sample was fetched");
     for (const id of ALL) {
       assert.equal(await status(page, id), "done", id);
-      assert.match(await page.getByTestId(`failures-${id}`).textContent(), /image 1: cannot decode/, id);
+      // Named by its file, in plain words: the library's text is not the headline.
+      assert.match(await page.getByTestId(`failures-${id}`).textContent(), /broken\.jpg: not an image/, id);
     }
     assert.equal(await page.getByTestId("thumb").count(), 2);
     assert.equal(await page.getByTestId("thumb-error").count(), 1);
+    assert.equal(await page.getByTestId("thumb-error").getAttribute("data-name"), "broken.jpg");
+    assert.match(await page.getByTestId("thumb-error").textContent(), /broken\.jpg/);
 
     const zip = await download(page, "download-zip");
     assert.equal(zip.readUInt32LE(0), 0x04034b50, "a zip file");

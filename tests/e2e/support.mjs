@@ -2,13 +2,17 @@
 // with or without cross-origin isolation, and drive Debian's Chromium with playwright-core.
 //
 // Elements the tests drive or read, by data-testid:
-//   run-button, run-status, notice, legend, export-trace, gallery, thumb, thumb-error,
-//   download-zip, preset-<cpu|io|mixed>, file-input, dropzone, own-files,
-//   technique-<id> (data-status: waiting|running|done|failed|unavailable),
-//   wall-<id> (data-wall-us), speedup-<id>, timeline-<id>, rows-<id>, progress-<id>,
-//   unavailable-<id>, error-<id>, failures-<id>, toggle-<id>, input-<param>
+//   run-button, cancel-button (while a run is in progress; Escape does the same), run-status,
+//   notice, legend, export-trace, gallery, thumb, thumb-error, thumb-cancelled (each thumb*
+//   with data-name: the image's file name), download-zip, preset-<cpu|io|mixed>, file-input,
+//   dropzone, own-files, refused-files,
+//   technique-<id> (data-status: waiting|running|done|failed|unavailable|cancelled),
+//   wall-<id> (data-wall-us, data-end-us: the run's end on the page's clock, µs since the
+//   epoch), speedup-<id>, build-<id>, timeline-<id>, rows-<id>, progress-<id>,
+//   unavailable-<id>, error-<id>, failures-<id>, cancelled-<id>, retired-<id>, toggle-<id>,
+//   input-<param>
 // where <id> is sequential, sequential-main, threads, gil, cooperative or processes.
-// and the document root's data-run-state: idle|running|done|failed.
+// and the document root's data-run-state: idle|running|done|failed|cancelled.
 
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";

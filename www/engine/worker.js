@@ -1,17 +1,14 @@
-// The script of the engine worker and of process workers (module workers). Owned by
-// www/src/runtime/workers.rs, which starts them, speaks the protocol below and terminates them.
-// It loads the threaded engine build when asked to (and allowed to share memory), else the
-// plain one: every process worker is a plain build, its own wasm instance and memory.
-//
-// page → worker: {type: "init", id, threaded, threads} | {type: "configure", id, config, urls}
-//                | {type: "run", id, technique} | {type: "task", id, task}
-// worker → page: {type: "ready", id, threaded, threads, reason} | {type: "progress", id, done}
-//                | {type: "done", id, result} | {type: "error", id, message}
+// The script of the engine worker and of process workers (module workers), started and owned
+// by www/src/runtime/workers.rs. It loads a build — the threaded one when asked (and allowed
+// to share memory), else the plain one; every process worker is a plain build, its own wasm
+// instance and memory — and hands every other message to the engine (www/engine/src/protocol.rs
+// says what they are).
 
 let engine = null;
-let Engine = null;
+const early = [];
 
-async function init({ threaded, threads }) {
+async function init({ id, threaded, threads }) {
+  let Engine = null;
   let reason = null;
   if (threaded) {
     try {
@@ -20,7 +17,7 @@ async function init({ threaded, threads }) {
       await m.initThreadPool(threads);
       Engine = m.Engine;
     } catch (e) {
-      reason = `the threaded engine failed to start: ${message(e)}`;
+      reason = `the threaded engine failed to start: ${e && e.message ? e.message : e}`;
     }
   }
   if (!Engine) {
@@ -29,58 +26,14 @@ async function init({ threaded, threads }) {
     Engine = m.Engine;
   }
   engine = new Engine();
-  return { threaded: Engine.threaded(), threads: Engine.threaded() ? threads : 1, reason };
+  const on = Engine.threaded();
+  postMessage({ type: "ready", id, threaded: on, threads: on ? threads : 1, reason });
+  for (const data of early.splice(0)) engine.handle(data);
 }
 
-const now_us = () => (performance.timeOrigin + performance.now()) * 1000;
-
-function transferables(result) {
-  const pngs = result.thumbs ?? [result.png];
-  return pngs.filter((t) => t !== null).map((t) => t.buffer);
-}
-
-function reply(id, result) {
-  result.sent_us = now_us();
-  postMessage({ type: "done", id, result }, transferables(result));
-}
-
-async function run(id, technique) {
-  if (technique === "sequential") return reply(id, await engine.run_sequential(id));
-  if (!Engine.threaded()) throw new Error("this engine build has no threads");
-  const job = engine.start_parallel(technique);
-  let reported = 0;
-  // Poll, never block: this thread must stay free to answer the page.
-  const poll = () => {
-    try {
-      const done = job.done();
-      if (done !== reported) postMessage({ type: "progress", id, done: (reported = done) });
-      const result = job.finish();
-      if (result === null) return void setTimeout(poll, 5);
-      job.free();
-      reply(id, result);
-    } catch (e) {
-      fail(id, e);
-    }
-  };
-  poll();
-}
-
-const message = (e) => (e && e.message ? e.message : String(e));
-
-function fail(id, e) {
-  postMessage({ type: "error", id, message: message(e) });
-}
-
-self.onmessage = async ({ data }) => {
-  try {
-    if (data.type === "init") postMessage({ type: "ready", id: data.id, ...(await init(data)) });
-    else if (data.type === "configure") {
-      engine.configure(JSON.stringify(data.config), data.urls);
-      postMessage({ type: "done", id: data.id, result: {} });
-    } else if (data.type === "run") await run(data.id, data.technique);
-    else if (data.type === "task") reply(data.id, await engine.run_task(data.task));
-    else throw new Error(`unknown message “${data.type}”`);
-  } catch (e) {
-    fail(data.id, e);
-  }
+self.onmessage = ({ data }) => {
+  if (data.type === "init") {
+    init(data).catch((e) => postMessage({ type: "error", id: data.id, message: String(e && e.message ? e.message : e) }));
+  } else if (engine) engine.handle(data);
+  else early.push(data);
 };

@@ -2,9 +2,10 @@
 
 use std::rc::Rc;
 
+use gloo_file::ObjectUrl;
 use interleave::config::{Config, Notice};
 use interleave::stats;
-use interleave::technique::TechniqueKind;
+use interleave::technique::{TechniqueKind, CANCELLED};
 use interleave::trace::Trace;
 use yew::Reducible;
 
@@ -30,6 +31,10 @@ pub enum Phase {
     Running,
     /// Every technique finished (or was unavailable).
     Done,
+    /// The user asked the run to stop; lanes are stopping at their next stage boundary.
+    Cancelling,
+    /// The run was stopped: what was done is kept, marked cancelled.
+    Cancelled,
     /// The run could not go on.
     Failed(String),
 }
@@ -39,8 +44,9 @@ impl Phase {
     pub fn run_state(&self) -> &'static str {
         match self {
             Phase::Idle => "idle",
-            Phase::Starting | Phase::Running => "running",
+            Phase::Starting | Phase::Running | Phase::Cancelling => "running",
             Phase::Done => "done",
+            Phase::Cancelled => "cancelled",
             Phase::Failed(_) => "failed",
         }
     }
@@ -51,11 +57,39 @@ impl Phase {
     }
 }
 
+/// An object URL, revoked when its last copy is dropped (gloo-file's `ObjectUrl` underneath).
+#[derive(Clone)]
+pub struct SharedUrl(Rc<ObjectUrl>);
+
+impl SharedUrl {
+    /// Shares `url`.
+    pub fn new(url: ObjectUrl) -> SharedUrl {
+        SharedUrl(Rc::new(url))
+    }
+
+    /// The URL.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SharedUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq for SharedUrl {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 /// A thumbnail ready to show and to download.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Thumb {
-    /// An object URL of the PNG.
-    pub url: String,
+    /// An object URL of the PNG, revoked when the last copy of the thumbnail is dropped.
+    pub url: SharedUrl,
     /// The PNG file.
     pub png: Rc<Vec<u8>>,
 }
@@ -67,6 +101,23 @@ pub struct Finished {
     pub trace: Trace,
     /// One per task: the thumbnail, or why the image failed.
     pub thumbs: Vec<Result<Thumb, String>>,
+    /// Which wasm build ran it: "threaded", "plain" (engine builds) or "page" (the UI's).
+    pub build: &'static str,
+}
+
+impl Finished {
+    /// Tasks whose image failed (cancelled ones not counted).
+    pub fn failed(&self) -> usize {
+        self.thumbs
+            .iter()
+            .filter(|t| t.as_ref().is_err_and(|e| e != CANCELLED))
+            .count()
+    }
+
+    /// Tasks that made a thumbnail.
+    pub fn made(&self) -> usize {
+        self.thumbs.iter().filter(|t| t.is_ok()).count()
+    }
 }
 
 /// A result never changes once made: compare by identity, so views re-render cheaply.
@@ -81,8 +132,8 @@ impl PartialEq for Finished {
 pub struct OwnFile {
     /// The file's name.
     pub name: String,
-    /// An object URL of the file.
-    pub url: String,
+    /// An object URL of the file, revoked when the file is no longer used.
+    pub url: SharedUrl,
     /// Its size in bytes.
     pub bytes: f64,
 }
@@ -105,6 +156,8 @@ pub enum RunStatus {
     Failed(String),
     /// Cannot run in this browser context: why, and how to fix it.
     Unavailable(String),
+    /// Stopped by the user: what it did until then, if it started.
+    Cancelled(Option<Rc<Finished>>),
 }
 
 impl RunStatus {
@@ -116,6 +169,15 @@ impl RunStatus {
             RunStatus::Done(_) => "done",
             RunStatus::Failed(_) => "failed",
             RunStatus::Unavailable(_) => "unavailable",
+            RunStatus::Cancelled(_) => "cancelled",
+        }
+    }
+
+    /// What it did, finished or cancelled part-way.
+    pub fn finished(&self) -> Option<&Rc<Finished>> {
+        match self {
+            RunStatus::Done(f) | RunStatus::Cancelled(Some(f)) => Some(f),
+            _ => None,
         }
     }
 }
@@ -135,6 +197,8 @@ pub struct State {
     pub runs: Vec<(TechniqueKind, RunStatus)>,
     /// The user's own images, which replace the sample batch while there are any.
     pub own: Vec<OwnFile>,
+    /// Files refused at the last pick or drop, as not images.
+    pub refused: Vec<String>,
 }
 
 /// Everything that changes the state.
@@ -145,10 +209,14 @@ pub enum Action {
     DismissNotices,
     /// A run was started.
     Start,
+    /// The user asked the run to stop.
+    Cancel,
+    /// The run stopped after a cancel.
+    Cancelled,
     /// Workers are ready; techniques start.
     Started,
-    /// The user added images of their own.
-    AddFiles(Vec<OwnFile>),
+    /// The user added images of their own (and these files, not images, were refused).
+    AddFiles(Vec<OwnFile>, Vec<String>),
     /// The user went back to the sample images.
     ClearFiles,
     /// A technique made progress.
@@ -172,6 +240,7 @@ impl State {
             phase: Phase::Idle,
             runs,
             own: Vec::new(),
+            refused: Vec::new(),
         }
     }
 
@@ -185,7 +254,20 @@ impl State {
                 .map(|p| format!("samples/{p}"))
                 .collect()
         } else {
-            self.own.iter().map(|f| f.url.clone()).collect()
+            self.own
+                .iter()
+                .map(|f| f.url.as_str().to_string())
+                .collect()
+        }
+    }
+
+    /// The name of each image of the batch, as people know it: the file's name, or the
+    /// sample's path in the library.
+    pub fn image_names(&self) -> Vec<String> {
+        if self.own.is_empty() {
+            self.config.sample_paths()
+        } else {
+            self.own.iter().map(|f| f.name.clone()).collect()
         }
     }
 
@@ -194,7 +276,7 @@ impl State {
         self.config.threads.unwrap_or(self.caps.cores.max(1))
     }
 
-    /// The finished run of `kind`, if any.
+    /// The finished run of `kind`, if any (not one cancelled part-way).
     pub fn finished(&self, kind: TechniqueKind) -> Option<&Rc<Finished>> {
         self.runs.iter().find_map(|(k, s)| match s {
             RunStatus::Done(f) if *k == kind => Some(f),
@@ -202,32 +284,37 @@ impl State {
         })
     }
 
-    /// Speedup of `kind` against sequential in this run.
+    /// Speedup of `kind` against sequential in this run: only where both made the same
+    /// thumbnails (a run whose images failed did less work, and is no faster for it).
     pub fn speedup(&self, kind: TechniqueKind) -> Option<f64> {
-        let base = self.finished(TechniqueKind::Sequential)?.trace.wall_us();
-        Some(stats::speedup(base, self.finished(kind)?.trace.wall_us()))
+        let base = self.finished(TechniqueKind::Sequential)?;
+        let this = self.finished(kind)?;
+        (base.made() > 0 && base.made() == this.made())
+            .then(|| stats::speedup(base.trace.wall_us(), this.trace.wall_us()))
     }
 
     /// The longest wall time of the finished techniques: the shared time axis, µs.
     pub fn time_axis_us(&self) -> f64 {
         self.runs
             .iter()
-            .filter_map(|(_, s)| match s {
-                RunStatus::Done(f) => Some(f.trace.wall_us()),
-                _ => None,
-            })
+            .filter_map(|(_, s)| s.finished())
+            .map(|f| f.trace.wall_us())
             .fold(0.0, f64::max)
     }
 
-    /// Traces of every finished technique, in page order.
+    /// Traces of every technique that ran (cancelled ones too), in page order. A copy: only
+    /// for exporting, never per render.
     pub fn traces(&self) -> Vec<Trace> {
         self.runs
             .iter()
-            .filter_map(|(_, s)| match s {
-                RunStatus::Done(f) => Some(f.trace.clone()),
-                _ => None,
-            })
+            .filter_map(|(_, s)| s.finished())
+            .map(|f| f.trace.clone())
             .collect()
+    }
+
+    /// Whether any technique has something to export.
+    pub fn has_results(&self) -> bool {
+        self.runs.iter().any(|(_, s)| s.finished().is_some())
     }
 }
 
@@ -245,11 +332,14 @@ impl Reducible for State {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
         match action {
+            // The controls are locked while a run is in progress: results always describe the
+            // configuration (and link) shown.
             Action::Configure(config) => {
-                if !s.phase.busy() {
-                    s.runs = waiting(&config);
-                    s.phase = Phase::Idle;
+                if s.phase.busy() {
+                    return self;
                 }
+                s.runs = waiting(&config);
+                s.phase = Phase::Idle;
                 s.config = config;
             }
             Action::DismissNotices => s.notices.clear(),
@@ -257,19 +347,36 @@ impl Reducible for State {
                 s.runs = waiting(&s.config);
                 s.phase = Phase::Starting;
             }
-            Action::Started => s.phase = Phase::Running,
-            Action::AddFiles(files) => {
+            Action::Started => {
+                if s.phase == Phase::Starting {
+                    s.phase = Phase::Running;
+                }
+            }
+            Action::Cancel => {
+                if s.phase.busy() {
+                    s.phase = Phase::Cancelling;
+                }
+            }
+            Action::Cancelled => s.phase = Phase::Cancelled,
+            Action::AddFiles(files, refused) => {
                 if !s.phase.busy() {
                     s.own.extend(files);
+                    s.refused = refused;
                 }
             }
             Action::ClearFiles => {
                 if !s.phase.busy() {
                     s.own.clear();
+                    s.refused.clear();
                 }
             }
             Action::Progress(kind, done, total) => {
-                set(&mut s, kind, RunStatus::Running { done, total })
+                let now = RunStatus::Running { done, total };
+                // Most ticks change nothing: keep the same state, so nothing re-renders.
+                if s.runs.iter().any(|(k, st)| *k == kind && *st == now) {
+                    return self;
+                }
+                set(&mut s, kind, now)
             }
             Action::Settled(kind, status) => set(&mut s, kind, status),
             Action::AllDone => s.phase = Phase::Done,

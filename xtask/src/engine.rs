@@ -1,5 +1,6 @@
 //! Builds the engine worker's two wasm modules into `www/engine/pkg/`, which Trunk copies into
-//! the page (index.html). Run by Trunk's pre_build hook.
+//! the page (index.html), each through wasm-opt as the page's own module is. Run by Trunk's
+//! pre_build hook.
 //!
 //! - `plain`: stable toolchain, no threads. Used whenever the page is not cross-origin isolated.
 //! - `threaded`: the pinned nightly, std rebuilt with atomics, one shared memory, rayon on
@@ -65,5 +66,32 @@ fn bindgen(target_dir: &std::path::Path, out: &std::path::Path) -> Result {
     run(cmd("wasm-bindgen", &["--target", "web", "--no-typescript"])
         .arg("--out-dir")
         .arg(out)
-        .arg(wasm))
+        .arg(wasm))?;
+    optimise(&out.join("interleave_web_bg.wasm"))
+}
+
+/// The same optimiser, at the same level, as Trunk gives the page's own wasm (`data-wasm-opt="3"`
+/// in index.html), so that no build is handicapped against another.
+pub const WASM_OPT_LEVEL: &str = "-O3";
+
+/// wasm-opt from npm's binaryen (Debian's is too old for these modules), in place.
+fn optimise(wasm: &std::path::Path) -> Result {
+    let wasm_opt = root().join("node_modules/.bin/wasm-opt");
+    run(cmd(
+        wasm_opt.to_str().unwrap_or("wasm-opt"),
+        &[
+            WASM_OPT_LEVEL,
+            "--enable-simd",
+            "--enable-bulk-memory",
+            "--enable-threads",
+            "--enable-sign-ext",
+            "--enable-mutable-globals",
+            "--enable-nontrapping-float-to-int",
+            "--enable-reference-types",
+            "--enable-multivalue",
+        ],
+    )
+    .arg(wasm)
+    .arg("-o")
+    .arg(wasm))
 }

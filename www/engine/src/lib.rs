@@ -2,5 +2,6 @@
 //! (feature `worker`) the exports of the engine worker that `worker.js` loads.
 
 pub mod platform;
+pub mod protocol;
 #[cfg(feature = "worker")]
 pub mod worker;

@@ -1,38 +1,53 @@
-//! Exports of the engine worker and of process workers (both run `worker.js`): the techniques
-//! that run off the main thread. `www/src/runtime/workers.rs` owns these workers.
+//! The engine worker and process workers (both run `worker.js`, which loads a build and hands
+//! every message to [`Engine::handle`]): the techniques that run off the main thread.
+//! `www/src/runtime/workers.rs` owns these workers; [`crate::protocol`] is what they say.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
+use futures::future::LocalBoxFuture;
 use interleave::config::Config;
-use interleave::platform::{Cancel, Progress};
-use interleave::technique::{process_task, Env, Job, RunOutput, Sequential, Technique};
-use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
+use interleave::platform::{Cancel, Progress, Source};
+use interleave::technique::{
+    process_task, Env, Job, Outcome, RunOutput, Sequential, Technique, TechniqueKind,
+};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
+use wasm_bindgen::JsCast;
 
 use crate::platform::{BrowserLoop, PerfClock, UrlSource};
+use crate::protocol::{from_js, to_js, FromWorker, Png, RequestId, TaskOutcome, ToWorker};
 
 #[cfg(feature = "threads")]
 pub use wasm_bindgen_rayon::init_thread_pool;
 
+#[cfg(feature = "threads")]
+mod pool;
+
 /// Name of the worker's own lane in traces.
 const HOME: &str = "engine worker";
 
-/// The engine as a worker holds it: the configured job, ready to run.
+/// The engine as a worker holds it: the configured job, and the cancel switch of each request
+/// in flight.
 #[wasm_bindgen]
 pub struct Engine {
-    job: Option<Job>,
+    job: Rc<RefCell<Option<Job>>>,
+    cancels: Rc<RefCell<HashMap<RequestId, Arc<Cancel>>>>,
 }
 
 #[wasm_bindgen]
 impl Engine {
-    /// A new engine with no job.
+    /// A new engine with no job. Installs the panic hook that tells the page this worker died.
     #[wasm_bindgen(constructor)]
     #[allow(clippy::new_without_default)]
     pub fn new() -> Engine {
-        console_error_panic_hook::set_once();
-        Engine { job: None }
+        std::panic::set_hook(Box::new(on_panic));
+        Engine {
+            job: Rc::default(),
+            cancels: Rc::default(),
+        }
     }
 
     /// Whether this build runs threads (the atomics build, loaded only when cross-origin isolated).
@@ -40,199 +55,207 @@ impl Engine {
         cfg!(feature = "threads")
     }
 
-    /// Sets the job: a configuration (JSON of `interleave::config::Config`) and the absolute
-    /// URL of each image.
-    pub fn configure(&mut self, config_json: &str, urls: Vec<String>) -> Result<(), JsError> {
-        let config: Config = serde_json::from_str(config_json)?;
-        self.job = Some(Job {
-            source: Arc::new(UrlSource::new(urls)),
-            spec: config.thumb_spec(),
-            network: config.network,
-            seed: config.seed,
-        });
-        Ok(())
-    }
-
-    /// Runs the job one image after another on this worker's thread; resolves to the result.
-    /// Posts `{type: "progress", id, done}` to the page after each image.
-    pub fn run_sequential(&self, id: u32) -> Result<Promise, JsError> {
-        let job = self.job()?;
-        Ok(future_to_promise(async move {
-            let progress = PostedProgress {
-                id,
-                done: AtomicU32::new(0),
-            };
-            let env = Env {
-                clock: &PerfClock,
-                events: &BrowserLoop,
-                progress: &progress,
-                cancel: &Cancel::default(),
-                home: HOME,
-            };
-            let out = Sequential::IN_WORKER.run(&job, &env).await;
-            output_to_js(out).map_err(JsValue::from)
-        }))
-    }
-
-    /// Runs one task as a process does (fetch, then the CPU stages) and resolves to
-    /// `{spans: string (JSON), png: Uint8Array | null, error: string | null}`.
-    pub fn run_task(&self, task: u32) -> Result<Promise, JsError> {
-        let job = self.job()?;
-        Ok(future_to_promise(async move {
-            let env = Env {
-                clock: &PerfClock,
-                events: &BrowserLoop,
-                progress: &interleave::platform::NoProgress,
-                cancel: &Cancel::default(),
-                home: "process",
-            };
-            let reply = process_task(&job, &env, task).await;
-            let obj = Object::new();
-            let spans =
-                serde_json::to_string(&reply.spans).map_err(|e| JsValue::from(e.to_string()))?;
-            let (png, error) = split(reply.outcome);
-            set(&obj, "spans", &spans.into())?;
-            set(&obj, "png", &png)?;
-            set(&obj, "error", &error)?;
-            Ok(obj.into())
-        }))
-    }
-
-    /// Starts the job on the rayon pool (`technique`: "threads" or "gil") and returns at once;
-    /// poll the returned run.
-    #[cfg(feature = "threads")]
-    pub fn start_parallel(&self, technique: &str) -> Result<threads::ParallelRun, JsError> {
-        let gil = match technique {
-            "threads" => false,
-            "gil" => true,
-            other => return Err(JsError::new(&format!("“{other}” does not run on the pool"))),
-        };
-        Ok(threads::ParallelRun::start(self.job()?, gil))
+    /// Handles one message of [`ToWorker`] from the page; every answer is posted back.
+    pub fn handle(&self, msg: JsValue) {
+        match from_js::<ToWorker>(msg) {
+            Ok(msg) => self.dispatch(msg),
+            Err(message) => post(&FromWorker::Error { id: 0, message }),
+        }
     }
 }
 
 impl Engine {
-    fn job(&self) -> Result<Job, JsError> {
-        self.job
-            .clone()
-            .ok_or_else(|| JsError::new("the engine has no job yet"))
+    fn dispatch(&self, msg: ToWorker) {
+        match msg {
+            ToWorker::Init { id, .. } => post(&FromWorker::Error {
+                id,
+                message: "already started".into(),
+            }),
+            ToWorker::Configure {
+                id,
+                config,
+                urls,
+                fault,
+            } => {
+                *self.job.borrow_mut() = Some(job(&config, urls, fault));
+                post(&FromWorker::Configured { id });
+            }
+            ToWorker::Cancel { id } => {
+                if let Some(cancel) = self.cancels.borrow().get(&id) {
+                    cancel.cancel();
+                }
+            }
+            ToWorker::Run { id, technique } => self.spawn(id, move |job, cancel| {
+                Box::pin(async move {
+                    let out = run(technique, id, &job, &cancel).await?;
+                    Ok(FromWorker::Ran {
+                        id,
+                        trace: out.trace,
+                        outcomes: out.outcomes.into_iter().map(png).collect(),
+                    })
+                })
+            }),
+            ToWorker::Task { id, task } => self.spawn(id, move |job, cancel| {
+                Box::pin(async move {
+                    let env = env(&interleave::platform::NoProgress, &cancel, "process");
+                    let reply = process_task(&job, &env, task).await;
+                    Ok(FromWorker::TaskDone {
+                        id,
+                        spans: reply.spans,
+                        outcome: png(reply.outcome),
+                        sent_us: reply.sent_us,
+                    })
+                })
+            }),
+        }
     }
+
+    /// Runs `work` for request `id` on this thread's event loop, cancellable, and posts its answer.
+    fn spawn(
+        &self,
+        id: RequestId,
+        work: impl FnOnce(Job, Arc<Cancel>) -> LocalBoxFuture<'static, Result<FromWorker, String>>
+            + 'static,
+    ) {
+        let Some(job) = self.job.borrow().clone() else {
+            return post(&FromWorker::Error {
+                id,
+                message: "the engine has no job yet".into(),
+            });
+        };
+        let cancel = Arc::new(Cancel::default());
+        self.cancels.borrow_mut().insert(id, cancel.clone());
+        let cancels = self.cancels.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let answer = work(job, cancel).await;
+            cancels.borrow_mut().remove(&id);
+            post(&answer.unwrap_or_else(|message| FromWorker::Error { id, message }));
+        });
+    }
+}
+
+fn job(config: &Config, urls: Vec<String>, fault: Option<u32>) -> Job {
+    let urls = UrlSource::new(urls);
+    let source: Arc<dyn Source> = match fault {
+        Some(at) => Arc::new(Faulty { urls, at }),
+        None => Arc::new(urls),
+    };
+    Job::new(source, config.thumb_spec(), config.network, config.seed)
+}
+
+fn env<'a>(progress: &'a dyn Progress, cancel: &'a Cancel, home: &'a str) -> Env<'a> {
+    Env {
+        clock: &PerfClock,
+        events: &BrowserLoop,
+        progress,
+        cancel,
+        home,
+    }
+}
+
+async fn run(
+    technique: TechniqueKind,
+    id: RequestId,
+    job: &Job,
+    cancel: &Arc<Cancel>,
+) -> Result<RunOutput, String> {
+    match technique {
+        TechniqueKind::Sequential => {
+            let progress = PostedProgress {
+                id,
+                done: AtomicU32::new(0),
+            };
+            Ok(Sequential::IN_WORKER
+                .run(job, &env(&progress, cancel, HOME))
+                .await)
+        }
+        #[cfg(feature = "threads")]
+        TechniqueKind::Threads | TechniqueKind::Gil => {
+            pool::run(technique == TechniqueKind::Gil, id, job, cancel).await
+        }
+        other => Err(format!(
+            "“{}” does not run in this worker{}",
+            other.label(),
+            if Engine::threaded() {
+                ""
+            } else {
+                " (its build has no threads)"
+            }
+        )),
+    }
+}
+
+fn png(outcome: Outcome) -> TaskOutcome {
+    outcome.map(|t| Png {
+        width: t.width,
+        height: t.height,
+        bytes: t.png,
+    })
+}
+
+/// Posts a message to the page (from the worker's own thread).
+fn post(msg: &FromWorker) {
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let sent = to_js(msg).and_then(|v| scope.post_message(&v).map_err(crate::platform::js_error));
+    if let Err(e) = sent {
+        web_sys::console::error_1(&format!("cannot answer the page: {e}").into());
+    }
+}
+
+/// Tells the page that this worker died, and why. On a rayon thread (a worker of its own) the
+/// message cannot reach the page: the pool's poller reads it from [`pool::PANICKED`] instead.
+fn on_panic(info: &std::panic::PanicHookInfo<'_>) {
+    let message = info.to_string();
+    console_error_panic_hook::hook(info);
+    #[cfg(feature = "threads")]
+    if rayon::current_thread_index().is_some() {
+        pool::panicked(message);
+        return;
+    }
+    post(&FromWorker::Panic { message });
 }
 
 /// Posts progress to the page straight from the worker thread.
 struct PostedProgress {
-    id: u32,
+    id: RequestId,
     done: AtomicU32,
 }
 
 impl Progress for PostedProgress {
     fn task_done(&self, _task: u32, _ok: bool) {
         let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
-        let msg = Object::new();
-        let global = js_sys::global();
-        // Best effort: a lost progress message only delays the bar, never the result.
-        let _ = set(&msg, "type", &"progress".into())
-            .and_then(|_| set(&msg, "id", &self.id.into()))
-            .and_then(|_| set(&msg, "done", &done.into()))
-            .and_then(|_| Reflect::get(&global, &"postMessage".into()))
-            .and_then(|post| {
-                post.unchecked_into::<js_sys::Function>()
-                    .call1(&global, &msg)
-            });
+        post(&FromWorker::Progress { id: self.id, done });
     }
 }
 
-fn set(obj: &Object, key: &str, value: &JsValue) -> Result<(), JsValue> {
-    Reflect::set(obj, &key.into(), value).map(drop)
+/// Test-only fault: the source panics when asked for task `at` (in whichever thread asks), so
+/// that tests can check that each kind of worker's death is survived.
+struct Faulty {
+    urls: UrlSource,
+    at: u32,
 }
 
-/// A task's outcome as (PNG bytes or null, error or null).
-fn split(outcome: interleave::technique::Outcome) -> (JsValue, JsValue) {
-    match outcome {
-        Ok(t) => (Uint8Array::from(t.png.as_slice()).into(), JsValue::NULL),
-        Err(e) => (JsValue::NULL, e.into()),
+impl Faulty {
+    fn check(&self, task: u32) {
+        #[allow(clippy::panic)]
+        if task == self.at {
+            panic!("fault injected at image {task} (test switch)");
+        }
     }
 }
 
-/// `{trace: string (JSON), thumbs: (Uint8Array | null)[], errors: (string | null)[]}`.
-fn output_to_js(out: RunOutput) -> Result<JsValue, JsError> {
-    let (thumbs, errors) = (Array::new(), Array::new());
-    for outcome in out.outcomes {
-        let (png, error) = split(outcome);
-        thumbs.push(&png);
-        errors.push(&error);
-    }
-    let obj = Object::new();
-    set(&obj, "trace", &serde_json::to_string(&out.trace)?.into())
-        .and_then(|_| set(&obj, "thumbs", &thumbs))
-        .and_then(|_| set(&obj, "errors", &errors))
-        .map_err(|_| JsError::new("cannot build the result object"))?;
-    Ok(obj.into())
-}
-
-#[cfg(feature = "threads")]
-mod threads {
-    use std::sync::{Arc, Mutex};
-
-    use interleave::platform::Cancel;
-    use interleave::technique::{Gil, Job, RunOutput, Threads};
-    use wasm_bindgen::prelude::*;
-
-    use super::output_to_js;
-    use crate::platform::{AtomicProgress, PerfClock};
-
-    #[derive(Default)]
-    struct Shared {
-        progress: AtomicProgress,
-        cancel: Cancel,
-        output: Mutex<Option<RunOutput>>,
+impl Source for Faulty {
+    fn len(&self) -> u32 {
+        self.urls.len()
     }
 
-    /// A run in progress on the rayon pool. The worker's own thread never blocks on it: it
-    /// polls, so it stays free to answer the page.
-    #[wasm_bindgen]
-    pub struct ParallelRun {
-        shared: Arc<Shared>,
+    fn get(&self, task: u32) -> LocalBoxFuture<'_, Result<Vec<u8>, String>> {
+        self.check(task);
+        self.urls.get(task)
     }
 
-    impl ParallelRun {
-        pub(super) fn start(job: Job, gil: bool) -> ParallelRun {
-            let shared = Arc::new(Shared::default());
-            let run = shared.clone();
-            rayon::spawn(move || {
-                let out = if gil {
-                    Gil.run_sync(&job, &PerfClock, &run.progress, &run.cancel)
-                } else {
-                    Threads.run_sync(&job, &PerfClock, &run.progress, &run.cancel)
-                };
-                if let Ok(mut slot) = run.output.lock() {
-                    *slot = Some(out);
-                }
-            });
-            ParallelRun { shared }
-        }
-    }
-
-    #[wasm_bindgen]
-    impl ParallelRun {
-        /// Tasks finished so far.
-        pub fn done(&self) -> u32 {
-            self.shared.progress.done()
-        }
-
-        /// The result once the run has finished (as `Engine::run_sequential` resolves to),
-        /// else `null`. Never blocks.
-        pub fn finish(&self) -> Result<JsValue, JsError> {
-            let taken = match self.shared.output.try_lock() {
-                Ok(mut slot) => slot.take(),
-                Err(_) => None,
-            };
-            taken.map_or(Ok(JsValue::NULL), output_to_js)
-        }
-
-        /// Asks the run to skip the tasks it has not started.
-        pub fn cancel(&self) {
-            self.shared.cancel.cancel();
-        }
+    fn get_blocking(&self, task: u32) -> Result<Vec<u8>, String> {
+        self.check(task);
+        self.urls.get_blocking(task)
     }
 }

@@ -2,9 +2,12 @@
 
 use std::rc::Rc;
 
+use gloo_events::EventListener;
 use interleave::config::Config;
 use interleave::technique::TechniqueKind;
 use interleave::trace::chrome_trace;
+use wasm_bindgen::JsCast;
+use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
 use super::controls::Controls;
@@ -22,30 +25,50 @@ pub fn App() -> Html {
         let (config, notices) = Config::from_query(&browser::query());
         State::new(config, notices, browser::capabilities())
     });
-    let runtime = use_memo((), |_| Runtime::default());
+    let runtime = use_memo((), |_| Runtime::new());
 
     use_effect_with(state.phase.run_state(), |s| browser::set_run_state(s));
     use_effect_with(state.config.to_query(), |q| browser::set_query(q));
 
     let run = {
         let state = state.clone();
+        let runtime = runtime.clone();
         Callback::from(move |_: ()| {
             if state.phase.busy() {
                 return;
             }
             let dispatch = state.dispatcher();
-            // The previous run's thumbnails are replaced: free their object URLs.
-            for (_, status) in &state.runs {
-                if let crate::state::RunStatus::Done(f) = status {
-                    browser::release(&f.thumbs);
-                }
-            }
             dispatch.dispatch(Action::Start);
+            // The run keeps its own copy of the configuration: the form is locked meanwhile.
             let snapshot = Rc::new((*state).clone());
             let runtime = runtime.clone();
             wasm_bindgen_futures::spawn_local(async move { runtime.run(snapshot, dispatch).await });
         })
     };
+    let cancel = {
+        let dispatch = state.dispatcher();
+        let runtime = runtime.clone();
+        Callback::from(move |_: ()| {
+            runtime.cancel();
+            dispatch.dispatch(Action::Cancel);
+        })
+    };
+    {
+        // Escape stops a run from anywhere on the page.
+        let cancel = cancel.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                EventListener::new(&w, "keydown", move |e| {
+                    if e.dyn_ref::<KeyboardEvent>()
+                        .is_some_and(|k| k.key() == "Escape")
+                    {
+                        cancel.emit(());
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
     {
         let run = run.clone();
         let autorun = state.config.autorun;
@@ -62,29 +85,21 @@ pub fn App() -> Html {
     };
     let on_files = {
         let dispatch = state.dispatcher();
-        Callback::from(move |files| dispatch.dispatch(Action::AddFiles(files)))
+        Callback::from(move |(files, refused)| dispatch.dispatch(Action::AddFiles(files, refused)))
     };
     let on_clear_files = {
-        let state = state.clone();
-        Callback::from(move |_| {
-            if state.phase.busy() {
-                return;
-            }
-            for f in &state.own {
-                let _ = web_sys::Url::revoke_object_url(&f.url);
-            }
-            state.dispatcher().dispatch(Action::ClearFiles)
-        })
+        let dispatch = state.dispatcher();
+        Callback::from(move |_| dispatch.dispatch(Action::ClearFiles))
     };
     let on_dismiss = {
         let dispatch = state.dispatcher();
         Callback::from(move |_| dispatch.dispatch(Action::DismissNotices))
     };
-    let traces = state.traces();
     let on_export = {
-        let traces = traces.clone();
+        let state = state.clone();
         Callback::from(move |_| {
-            let json = chrome_trace(&traces).to_string();
+            // Copied at the click, never per render.
+            let json = chrome_trace(&state.traces()).to_string();
             if let Err(e) =
                 browser::download("interleave-trace.json", json.as_bytes(), "application/json")
             {
@@ -93,6 +108,7 @@ pub fn App() -> Html {
         })
     };
     let axis = state.time_axis_us();
+    let names = Rc::new(state.image_names());
     let threads = state.threads();
 
     html! {
@@ -116,7 +132,9 @@ pub fn App() -> Html {
                 own={state.own.clone()}
                 on_change={on_config}
                 on_run={run}
+                on_cancel={cancel}
                 on_files={on_files}
+                refused={state.refused.clone()}
                 on_clear_files={on_clear_files}
             />
             <p class="status" data-testid="run-status">{ status_text(&state) }</p>
@@ -130,16 +148,17 @@ pub fn App() -> Html {
                         speedup={state.speedup(*kind)}
                         axis_us={axis}
                         threads={threads}
+                        names={names.clone()}
                     />
                 }) }
             </section>
             <section class="results">
-                <button data-testid="export-trace" disabled={traces.is_empty()} onclick={on_export}
+                <button data-testid="export-trace" disabled={!state.has_results()} onclick={on_export}
                     title="Chrome Trace Event JSON: open it in ui.perfetto.dev or chrome://tracing">
                     { "Export trace (JSON)" }
                 </button>
             </section>
-            <Gallery runs={state.runs.clone()} />
+            <Gallery runs={state.runs.clone()} names={names} />
             <footer>
                 { if state.caps.isolated {
                     "Cross-origin isolated: timers resolve to 5 µs; threads share one wasm memory."
@@ -167,9 +186,32 @@ fn status_text(state: &State) -> String {
                 "Running techniques one after another, so they never compete for cores…".into()
             }
         }
-        Phase::Done => {
-            "Done. Hover a bar for its details; speedups are against sequential in this run.".into()
+        Phase::Cancelling => "Cancelling: every lane stops at its next stage…".into(),
+        Phase::Cancelled => {
+            "Cancelled. What ran until then is kept and marked cancelled; press Run to start again."
+                .into()
         }
+        Phase::Done => done_text(state),
         Phase::Failed(reason) => format!("The run failed: {reason}"),
+    }
+}
+
+/// How the run went: a run whose images failed says how many, and is not a plain success.
+fn done_text(state: &State) -> String {
+    let finished: Vec<_> = state
+        .runs
+        .iter()
+        .filter_map(|(_, s)| s.finished())
+        .collect();
+    let images = state.image_names().len();
+    let worst = finished.iter().map(|f| f.failed()).max().unwrap_or(0);
+    if finished.is_empty() {
+        "Done, but no technique could run here.".into()
+    } else if worst == images {
+        format!("Done, but every image failed ({images} of {images}): there is nothing to compare. See the errors below.")
+    } else if worst > 0 {
+        format!("Done. {worst} of {images} images failed (see below); speedups are shown only where a technique made the same thumbnails as sequential.")
+    } else {
+        "Done. Hover a bar for its details; speedups are against sequential in this run.".into()
     }
 }

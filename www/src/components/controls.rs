@@ -1,12 +1,13 @@
 //! The configuration form: presets, workload, simulated network, own images, Run.
 
+use gloo_file::ObjectUrl;
 use interleave::config::{Config, Preset};
 use interleave::images::SampleSet;
 use interleave::technique::TechniqueKind;
-use web_sys::{FileList, HtmlInputElement, HtmlSelectElement, Url};
+use web_sys::{FileList, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::state::{Capabilities, OwnFile};
+use crate::state::{Capabilities, OwnFile, SharedUrl};
 
 /// Props of [`Controls`].
 #[derive(Properties, PartialEq)]
@@ -23,8 +24,12 @@ pub struct Props {
     pub on_change: Callback<Config>,
     /// Start a run.
     pub on_run: Callback<()>,
-    /// Images the user picked or dropped.
-    pub on_files: Callback<Vec<OwnFile>>,
+    /// Stop the run in progress.
+    pub on_cancel: Callback<()>,
+    /// Images the user picked or dropped, and the names of files refused as not images.
+    pub on_files: Callback<(Vec<OwnFile>, Vec<String>)>,
+    /// Files refused at the last pick or drop.
+    pub refused: Vec<String>,
     /// Back to the sample images.
     pub on_clear_files: Callback<()>,
 }
@@ -36,20 +41,38 @@ fn with_param(config: &Config, param: &str, value: &str) -> Config {
     Config::from_query(&q.finish()).0
 }
 
-/// Object URLs of the image files in `list`; the files themselves never leave the browser.
-fn own_files(list: Option<FileList>) -> Vec<OwnFile> {
-    let Some(list) = list else { return Vec::new() };
-    (0..list.length())
+/// Kinds of image the engine reads.
+const ACCEPT: &str = "image/jpeg,image/png,image/gif,image/webp";
+
+/// Whether a file says it is an image we read, by its type or, when the browser gives none,
+/// its name. Its bytes decide later: a page named `.jpg` fails alone, with a clear error.
+fn looks_like_image(file: &web_sys::File) -> bool {
+    let kind = file.type_();
+    let name = file.name().to_ascii_lowercase();
+    let by_name = [".jpg", ".jpeg", ".png", ".gif", ".webp"]
+        .iter()
+        .any(|ext| name.ends_with(ext));
+    ACCEPT.split(',').any(|k| k == kind) || by_name
+}
+
+/// Object URLs of the image files in `list` (the files themselves never leave the browser),
+/// and the names of the files refused as not images.
+fn own_files(list: Option<FileList>) -> (Vec<OwnFile>, Vec<String>) {
+    let Some(list) = list else {
+        return Default::default();
+    };
+    let (images, others): (Vec<_>, Vec<_>) = (0..list.length())
         .filter_map(|i| list.get(i))
-        .filter_map(|f| {
-            let url = Url::create_object_url_with_blob(&f).ok()?;
-            Some(OwnFile {
-                name: f.name(),
-                url,
-                bytes: f.size(),
-            })
+        .partition(looks_like_image);
+    let images = images
+        .into_iter()
+        .map(|f| OwnFile {
+            name: f.name(),
+            bytes: f.size(),
+            url: SharedUrl::new(ObjectUrl::from(gloo_file::File::from(f))),
         })
-        .collect()
+        .collect();
+    (images, others.into_iter().map(|f| f.name()).collect())
 }
 
 /// The form.
@@ -147,15 +170,15 @@ pub fn Controls(props: &Props) -> Html {
     let run = props.on_run.reform(|_: MouseEvent| ());
     html! {
         <section class="controls" aria-label="Configuration">
-            <fieldset class="presets">
+            <fieldset class="presets" disabled={props.busy}>
                 <legend>{ "Presets" }</legend>
                 { for presets }
             </fieldset>
-            <fieldset>
+            <fieldset disabled={props.busy}>
                 <legend>{ "Techniques" }</legend>
                 { for toggles }
             </fieldset>
-            <fieldset>
+            <fieldset disabled={props.busy}>
                 <legend>{ "Workload" }</legend>
                 <label>
                     { "Images" }
@@ -170,7 +193,7 @@ pub fn Controls(props: &Props) -> Html {
                 { number("threads", "Threads / processes", c.threads.map(|n| n.to_string()).unwrap_or_default(),
                     format!("auto ({})", props.caps.cores), "N for threads, the global lock and processes; empty = one per core") }
             </fieldset>
-            <fieldset>
+            <fieldset disabled={props.busy}>
                 <legend>{ "Network (simulated on top of real fetches)" }</legend>
                 { number("latency", "Latency (ms)", n.latency_ms.to_string(), String::new(), "Time to first byte of each request") }
                 { number("jitter", "Jitter (ms)", n.jitter_ms.to_string(), String::new(), "Random extra latency, 0 to this") }
@@ -178,13 +201,18 @@ pub fn Controls(props: &Props) -> Html {
                 { number("connections", "Connections", n.connections.to_string(), String::new(), "Requests in flight at once (HTTP/1.1 browsers: 6 per host)") }
                 { number("seed", "Seed", c.seed.to_string(), String::new(), "Seed of the jitter: same seed, same delays") }
             </fieldset>
-            <fieldset class="own" ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={on_drop}
+            <fieldset class="own" disabled={props.busy} ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={on_drop}
                 data-testid="dropzone">
                 <legend>{ "Your images" }</legend>
                 <label class="pick">
-                    { "Drop JPEG or PNG files here, or pick them:" }
-                    <input type="file" multiple=true accept="image/jpeg,image/png" data-testid="file-input" onchange={on_pick} disabled={props.busy} />
+                    { "Drop JPEG, PNG, GIF or WebP files here, or pick them:" }
+                    <input type="file" multiple=true accept={ACCEPT} data-testid="file-input" onchange={on_pick} disabled={props.busy} />
                 </label>
+                if !props.refused.is_empty() {
+                    <p class="error" data-testid="refused-files" role="alert">
+                        { format!("Not images, so not added: {}.", props.refused.join(", ")) }
+                    </p>
+                }
                 if own {
                     <p data-testid="own-files">
                         { format!("Using your {} image(s), {:.1} MB; they never leave this browser (and are not part of the link). ",
@@ -196,6 +224,12 @@ pub fn Controls(props: &Props) -> Html {
             <button class="run" data-testid="run-button" disabled={props.busy} onclick={run}>
                 { if props.busy { "Running…" } else { "Run" } }
             </button>
+            if props.busy {
+                <button class="cancel" data-testid="cancel-button" title="Stop every lane at its next stage (Esc)"
+                    onclick={props.on_cancel.reform(|_: MouseEvent| ())}>
+                    { "Cancel" }
+                </button>
+            }
         </section>
     }
 }

@@ -2,7 +2,9 @@
 
 use std::io::Write;
 
-use interleave::technique::TechniqueKind;
+use std::rc::Rc;
+
+use interleave::technique::{TechniqueKind, CANCELLED};
 use yew::prelude::*;
 use zip::write::SimpleFileOptions;
 
@@ -15,6 +17,8 @@ pub struct Props {
     /// Every technique's status; the gallery shows the first finished one's thumbnails
     /// (every technique makes byte-identical thumbnails).
     pub runs: Vec<(TechniqueKind, RunStatus)>,
+    /// The name of each image, in task order.
+    pub names: Rc<Vec<String>>,
 }
 
 /// A zip of every thumbnail, stored as is (PNGs are compressed already).
@@ -31,14 +35,11 @@ fn zip(thumbs: &[&Thumb]) -> zip::result::ZipResult<Vec<u8>> {
 /// The gallery.
 #[function_component]
 pub fn Gallery(props: &Props) -> Html {
-    let Some(finished) = props.runs.iter().find_map(|(_, s)| match s {
-        RunStatus::Done(f) => Some(f.clone()),
-        _ => None,
-    }) else {
+    let Some(finished) = props.runs.iter().find_map(|(_, s)| s.finished().cloned()) else {
         return html! {};
     };
     let download = {
-        let finished: std::rc::Rc<Finished> = finished.clone();
+        let finished: Rc<Finished> = finished.clone();
         Callback::from(move |_: MouseEvent| {
             let thumbs: Vec<&Thumb> = finished
                 .thumbs
@@ -57,7 +58,7 @@ pub fn Gallery(props: &Props) -> Html {
             }
         })
     };
-    let ok = finished.thumbs.iter().filter(|t| t.is_ok()).count();
+    let ok = finished.made();
     html! {
         <section class="gallery-section">
             <h2>{ "Thumbnails" }</h2>
@@ -65,11 +66,26 @@ pub fn Gallery(props: &Props) -> Html {
                 { format!("Download all ({ok} PNGs, zip)") }
             </button>
             <div class="gallery" data-testid="gallery">
-                { for finished.thumbs.iter().enumerate().map(|(i, t)| match t {
-                    Ok(thumb) => html! {
-                        <img data-testid="thumb" src={thumb.url.clone()} alt={format!("thumbnail of image {i}")} />
-                    },
-                    Err(e) => html! { <div class="thumb-error" data-testid="thumb-error" title={e.clone()}>{ format!("image {i} failed: {e}") }</div> },
+                { for finished.thumbs.iter().enumerate().map(|(i, t)| {
+                    let name = props.names.get(i).cloned().unwrap_or_else(|| format!("image {i}"));
+                    match t {
+                        Ok(thumb) => html! {
+                            <figure class="thumb" title={name.clone()}>
+                                <img data-testid="thumb" data-name={name.clone()} src={thumb.url.as_str().to_string()}
+                                    alt={format!("thumbnail of {name}")} />
+                            </figure>
+                        },
+                        Err(e) if e == CANCELLED => html! {
+                            <div class="thumb-error cancelled" data-testid="thumb-cancelled" data-name={name.clone()}>
+                                <strong>{ name }</strong>{ " not made: cancelled" }
+                            </div>
+                        },
+                        Err(e) => html! {
+                            <div class="thumb-error" data-testid="thumb-error" data-name={name.clone()} title={format!("{name}: {e}")}>
+                                <strong>{ name }</strong>{ ": " }{ e }
+                            </div>
+                        },
+                    }
                 }) }
             </div>
         </section>

@@ -1,6 +1,8 @@
 //! One technique: what it is, where its run is, its numbers and its timeline.
 
-use interleave::technique::TechniqueKind;
+use std::rc::Rc;
+
+use interleave::technique::{TechniqueKind, CANCELLED};
 use interleave::trace::{Stage, Trace};
 use yew::prelude::*;
 
@@ -20,6 +22,8 @@ pub struct Props {
     pub axis_us: f64,
     /// Threads (and processes) of the parallel techniques.
     pub threads: u32,
+    /// The name of each image, in task order.
+    pub names: Rc<Vec<String>>,
 }
 
 fn describe(kind: TechniqueKind, n: u32) -> String {
@@ -68,11 +72,32 @@ pub fn TechniqueCard(props: &Props) -> Html {
         RunStatus::Failed(why) => {
             html! { <p class="error" data-testid={format!("error-{id}")}>{ format!("Failed: {why}") }</p> }
         }
-        RunStatus::Done(f) => {
+        RunStatus::Cancelled(None) => {
+            html! { <p class="muted" data-testid={format!("cancelled-{id}")}>{ "Cancelled before it started." }</p> }
+        }
+        RunStatus::Done(f) | RunStatus::Cancelled(Some(f)) => {
             let trace = &f.trace;
+            let name = |t: u32| {
+                props
+                    .names
+                    .get(t as usize)
+                    .cloned()
+                    .unwrap_or_else(|| format!("image {t}"))
+            };
             let failed: Vec<String> = trace
                 .failures()
-                .map(|(t, e)| format!("image {t}: {e}"))
+                .filter(|(_, e)| *e != CANCELLED)
+                .map(|(t, e)| format!("{}: {e}", name(t)))
+                .collect();
+            let cancelled = matches!(props.status, RunStatus::Cancelled(_));
+            let retired: Vec<String> = trace
+                .lanes
+                .iter()
+                .filter_map(|l| {
+                    l.retired.as_ref().map(|(_, why)| {
+                        format!("{} retired (its work went to the others): {why}", l.name)
+                    })
+                })
                 .collect();
             let toggle = {
                 let by_task = by_task.clone();
@@ -81,15 +106,21 @@ pub fn TechniqueCard(props: &Props) -> Html {
             let rows = if *by_task { Rows::Tasks } else { Rows::Lanes };
             html! {
                 <>
+                    if cancelled {
+                        <p class="muted" data-testid={format!("cancelled-{id}")}>
+                            { format!("Cancelled: {} of {} images were made before the stop; the timeline shows what ran.", f.made(), trace.tasks) }
+                        </p>
+                    }
                     <dl class="metrics">
                         <dt>{ "Wall time" }</dt>
-                        <dd data-testid={format!("wall-{id}")} data-wall-us={format!("{:.0}", trace.wall_us())}>
+                        <dd data-testid={format!("wall-{id}")} data-wall-us={format!("{:.0}", trace.wall_us())}
+                            data-end-us={format!("{:.0}", trace.end_us)}>
                             { format!("{:.0} ms", trace.wall_us() / 1000.0) }
                         </dd>
                         <dt>{ "Speedup" }</dt>
                         <dd data-testid={format!("speedup-{id}")}
                             title="Sequential (worker) wall time ÷ this wall time, same batch, same run">
-                            { props.speedup.map(|s| format!("{s:.2}×")).unwrap_or_else(|| "— (no sequential run)".into()) }
+                            { props.speedup.map(|s| format!("{s:.2}×")).unwrap_or_else(|| "—".into()) }
                         </dd>
                         <dt>{ "CPU at once" }</dt>
                         <dd title="Most stages running at the same instant">{ trace.max_parallelism() }</dd>
@@ -97,6 +128,8 @@ pub fn TechniqueCard(props: &Props) -> Html {
                         <dd title="Most requests in flight at the same instant">{ trace.max_in_flight() }</dd>
                         <dt>{ "Time in I/O" }</dt>
                         <dd>{ format!("{:.0} ms", stage_ms(trace, Stage::Fetch)) }</dd>
+                        <dt title="Which wasm build ran it: the engine's threaded or plain build, or the page's own">{ "Build" }</dt>
+                        <dd data-testid={format!("build-{id}")}>{ f.build }</dd>
                         <dt>{ "Time in CPU" }</dt>
                         <dd>{ format!("{:.0} ms", Stage::CPU.iter().map(|&s| stage_ms(trace, s)).sum::<f64>()) }</dd>
                     </dl>
@@ -104,6 +137,11 @@ pub fn TechniqueCard(props: &Props) -> Html {
                         { if *by_task { "Show by thread" } else { "Show by image" } }
                     </button>
                     <Timeline run={f.clone()} axis_us={props.axis_us} rows={rows} />
+                    if !retired.is_empty() {
+                        <ul class="error" data-testid={format!("retired-{id}")}>
+                            { for retired.iter().map(|r| html! { <li>{ r }</li> }) }
+                        </ul>
+                    }
                     if !failed.is_empty() {
                         <ul class="error" data-testid={format!("failures-{id}")}>{ for failed.iter().map(|f| html! { <li>{ f }</li> }) }</ul>
                     }
@@ -111,9 +149,14 @@ pub fn TechniqueCard(props: &Props) -> Html {
             }
         }
     };
+    // A run whose every image failed is no success, whatever its status.
+    let badge = match &props.status {
+        RunStatus::Done(f) if f.made() == 0 && !f.thumbs.is_empty() => "failed",
+        other => other.word(),
+    };
     html! {
         <article class="card" data-testid={format!("technique-{id}")} data-status={props.status.word()}>
-            <h2>{ props.kind.label() }<span class={classes!("badge", props.status.word())}>{ props.status.word() }</span></h2>
+            <h2>{ props.kind.label() }<span class={classes!("badge", badge)}>{ badge }</span></h2>
             <p class="describe">{ describe(props.kind, props.threads) }</p>
             { body }
         </article>

@@ -6,22 +6,30 @@ use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 
 use std::rc::Rc;
 
-use crate::state::{Capabilities, Thumb};
+use gloo_file::ObjectUrl;
+use interleave::technique::Outcome;
+use interleave::trace::Trace;
 
-/// A thumbnail with an object URL for showing it.
-pub fn thumb(png: Vec<u8>) -> Result<Thumb, String> {
-    let url = object_url(&Uint8Array::from(png.as_slice()), "image/png")
-        .map_err(interleave_web::platform::js_error)?;
-    Ok(Thumb {
-        url,
+use crate::state::{Capabilities, Finished, SharedUrl, Thumb};
+
+/// A thumbnail with an object URL for showing it (revoked when the thumbnail is dropped).
+pub fn thumb(png: Vec<u8>) -> Thumb {
+    let blob = gloo_file::Blob::new_with_options(png.as_slice(), Some("image/png"));
+    Thumb {
+        url: SharedUrl::new(ObjectUrl::from(blob)),
         png: Rc::new(png),
-    })
+    }
 }
 
-/// Frees the object URLs of thumbnails that are no longer shown.
-pub fn release(thumbs: &[Result<Thumb, String>]) {
-    for t in thumbs.iter().flatten() {
-        let _ = Url::revoke_object_url(&t.url);
+/// A technique's result, ready to show.
+pub fn finished(trace: Trace, outcomes: Vec<Outcome>, build: &'static str) -> Finished {
+    Finished {
+        trace,
+        thumbs: outcomes
+            .into_iter()
+            .map(|o| o.map(|t| thumb(t.png)))
+            .collect(),
+        build,
     }
 }
 

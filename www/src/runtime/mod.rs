@@ -1,32 +1,72 @@
-//! Runs techniques where they belong: the engine worker for sequential, threads and the global
-//! lock (it owns the rayon pool, so the main thread never blocks), the main thread for
-//! sequential-on-main, cooperative tasks and the processes' coordinator.
+//! Runs techniques where they belong ([`place`] is the one place that says where), one after
+//! another so that they never compete for cores, and stops them when asked.
 
 pub mod browser;
+mod main_thread;
+mod processes;
+pub mod signal;
 pub mod workers;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use futures::future::{select, Either};
+use interleave::config::Config;
 use interleave::platform::Cancel;
-use interleave::technique::{
-    Cooperative, Env, Job, Processes, Sequential, Technique, TechniqueKind, STAGES,
-};
-use interleave_web::platform::{AtomicProgress, BrowserLoop, PerfClock, UrlSource};
+use interleave::technique::{Job, TechniqueKind, STAGES};
+use interleave_web::platform::UrlSource;
 use yew::UseReducerDispatcher;
 
-use crate::state::{Action, Finished, RunStatus, State};
-use workers::{EngineWorker, ProcessSpawner};
+use crate::state::{Action, RunStatus, State};
+use signal::Signal;
+use workers::{Deadline, WorkerBridge};
 
-/// What survives between runs: the engine worker (and its rayon pool), and whether the engine
-/// code on each thread has run once.
+/// Where a technique runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// The page's own thread, in the page's wasm build.
+    MainThread,
+    /// The engine worker's own thread, in the engine worker's build.
+    EngineWorker,
+    /// The rayon pool of the engine worker (threaded build only).
+    Pool,
+    /// N process workers, each a plain build of its own.
+    ProcessWorkers,
+}
+
+/// Where each technique runs: the one place that says so.
+pub fn place(kind: TechniqueKind) -> Place {
+    match kind {
+        TechniqueKind::Sequential => Place::EngineWorker,
+        TechniqueKind::SequentialMain | TechniqueKind::Cooperative => Place::MainThread,
+        TechniqueKind::Threads | TechniqueKind::Gil => Place::Pool,
+        TechniqueKind::Processes => Place::ProcessWorkers,
+    }
+}
+
+/// How a run is stopped: the signal reaches requests to workers, the flag the techniques on
+/// this thread (checked between stages).
+#[derive(Default)]
+pub struct Stop {
+    signal: Signal,
+    cancel: Cancel,
+}
+
+impl Stop {
+    fn fired(&self) -> bool {
+        self.signal.fired()
+    }
+}
+
+/// What survives between runs: the engine worker (and its rayon pool), whether the engine
+/// code on each thread has run once, and the run in progress.
 #[derive(Default)]
 pub struct Runtime {
-    engine: RefCell<Option<Rc<EngineWorker>>>,
+    engine: RefCell<Option<Rc<WorkerBridge>>>,
     engine_warm: Cell<bool>,
     main_warm: Cell<bool>,
+    stop: RefCell<Option<Rc<Stop>>>,
+    fault: Cell<Option<TechniqueKind>>,
 }
 
 /// Images of the untimed warm-up run.
@@ -34,21 +74,68 @@ const WARM_UP_IMAGES: usize = 2;
 
 type Dispatch = UseReducerDispatcher<State>;
 
+/// Test-only switch (`?fault=<technique>`, read once at start-up): in the next run, that
+/// technique's worker code panics at its first image, so that end-to-end tests can check that
+/// every kind of worker's death is survived. Not part of the configuration or the link.
+fn fault_from_query() -> Option<TechniqueKind> {
+    let query = browser::query();
+    form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+        .find(|(k, _)| k == "fault")
+        .and_then(|(_, v)| TechniqueKind::from_id(&v))
+}
+
+/// The longest a worker may stay silent, derived from the work: the slowest request, queued
+/// behind the others for a connection, plus time for the CPU stages of a very large image.
+pub fn deadline(config: &Config, tasks: u32) -> Deadline {
+    const CPU_ALLOWANCE_MS: f64 = 20_000.0;
+    const LARGEST_FILE_BYTES: usize = 16 << 20;
+    let n = config.network;
+    let transfer = n.delay_ms(0, 0, LARGEST_FILE_BYTES) - n.delay_ms(0, 0, 0);
+    let slowest = f64::from(n.latency_ms + n.jitter_ms) + transfer;
+    let queue = f64::from(tasks.div_ceil(n.connections.max(1)));
+    Deadline {
+        silence_ms: CPU_ALLOWANCE_MS + slowest * queue,
+    }
+}
+
 impl Runtime {
-    /// Runs every configured technique, one after another so that they never compete for
-    /// cores, reporting through `dispatch`.
-    pub async fn run(&self, state: Rc<State>, dispatch: Dispatch) {
-        match self.run_all(&state, &dispatch).await {
-            Ok(()) => dispatch.dispatch(Action::AllDone),
-            Err(reason) => {
-                // A worker in an unknown state is not reused.
-                self.engine.borrow_mut().take();
-                dispatch.dispatch(Action::Failed(reason));
-            }
+    /// A runtime with no worker started yet.
+    pub fn new() -> Runtime {
+        Runtime {
+            fault: Cell::new(fault_from_query()),
+            ..Runtime::default()
         }
     }
 
-    async fn run_all(&self, state: &State, dispatch: &Dispatch) -> Result<(), String> {
+    /// The test-only fault for `kind` in this run: a panic at image 0.
+    fn fault_for(&self, kind: TechniqueKind) -> Option<u32> {
+        (self.fault.get() == Some(kind)).then_some(0)
+    }
+
+    /// Asks the run in progress to stop: every lane stops at its next stage boundary; what is
+    /// done is kept and marked cancelled.
+    pub fn cancel(&self) {
+        if let Some(stop) = self.stop.borrow().as_ref() {
+            stop.signal.fire();
+            stop.cancel.cancel();
+        }
+    }
+
+    /// Runs every configured technique, reporting through `dispatch`.
+    pub async fn run(&self, state: Rc<State>, dispatch: Dispatch) {
+        let stop = Rc::new(Stop::default());
+        *self.stop.borrow_mut() = Some(stop.clone());
+        self.run_all(&state, &dispatch, &stop).await;
+        self.fault.set(None);
+        self.stop.borrow_mut().take();
+        dispatch.dispatch(if stop.fired() {
+            Action::Cancelled
+        } else {
+            Action::AllDone
+        });
+    }
+
+    async fn run_all(&self, state: &State, dispatch: &Dispatch, stop: &Rc<Stop>) {
         let config = &state.config;
         let urls: Vec<String> = state
             .image_paths()
@@ -56,117 +143,143 @@ impl Runtime {
             .map(|p| browser::absolute(p))
             .collect();
         let total = urls.len() as u32;
-        let job = Job {
-            source: Arc::new(UrlSource::new(urls.clone())),
-            spec: config.thumb_spec(),
-            network: config.network,
-            seed: config.seed,
-        };
-        let in_worker =
-            |k: &TechniqueKind| matches!(k, TechniqueKind::Sequential) || k.needs_threads();
-        let on_main_thread = |k: &TechniqueKind| {
-            matches!(
-                k,
-                TechniqueKind::SequentialMain | TechniqueKind::Cooperative
-            )
-        };
+        let job = Job::new(
+            Arc::new(UrlSource::new(urls.clone())),
+            config.thumb_spec(),
+            config.network,
+            config.seed,
+        );
+        let deadline = deadline(config, total);
         // wasm starts in a baseline compiler and is optimised once hot: an untimed warm-up run on
         // each thread that measures keeps that out of the comparison (new processes start cold:
         // that is part of their cost).
         let warm_up = &urls[..urls.len().min(WARM_UP_IMAGES)];
-        let engine = if config.techniques.iter().any(in_worker) {
-            let engine = self.engine(state).await?;
-            if !self.engine_warm.get() {
-                engine.configure(config, warm_up).await?;
-                let warm = engine.run(TechniqueKind::Sequential, |_| {}).await?;
-                browser::release(&warm.thumbs);
-                self.engine_warm.set(true);
-            }
-            engine.configure(config, &urls).await?;
-            Some(engine)
-        } else {
-            None
-        };
-        if !self.main_warm.get() && config.techniques.iter().any(on_main_thread) {
-            let warm = Job {
-                source: Arc::new(UrlSource::new(warm_up.to_vec())),
-                ..job.clone()
-            };
-            let cancel = Cancel::default();
-            let env = Env {
-                clock: &PerfClock,
-                events: &BrowserLoop,
-                progress: &interleave::platform::NoProgress,
-                cancel: &cancel,
-                home: "main thread",
-            };
-            Sequential::ON_MAIN.run(&warm, &env).await;
+        if !self.main_warm.get()
+            && config
+                .techniques
+                .iter()
+                .any(|&k| place(k) == Place::MainThread)
+        {
+            main_thread::warm_up(&job, warm_up, &stop.cancel).await;
             self.main_warm.set(true);
         }
         dispatch.dispatch(Action::Started);
 
         for &kind in &config.techniques {
+            if stop.fired() {
+                dispatch.dispatch(Action::Settled(kind, RunStatus::Cancelled(None)));
+                continue;
+            }
             dispatch.dispatch(Action::Progress(kind, 0, total));
-            let progress = {
-                let dispatch = dispatch.clone();
-                move |done| dispatch.dispatch(Action::Progress(kind, done, total))
-            };
-            let status = match (kind, &engine) {
-                (k, Some(engine)) if k.needs_threads() && !engine.threaded => {
-                    RunStatus::Unavailable(
-                        engine
-                            .threads_error
-                            .clone()
-                            .or_else(|| state.caps.threads_unavailable.clone())
-                            .unwrap_or_else(|| "threads are not available here".into()),
-                    )
-                }
-                (k, Some(engine)) if in_worker(&k) => match engine.run(kind, progress).await {
-                    Ok(out) => RunStatus::Done(Rc::new(Finished {
-                        trace: out.trace,
-                        thumbs: out.thumbs,
-                    })),
-                    Err(e) => RunStatus::Failed(e),
-                },
-                (TechniqueKind::SequentialMain, _) => {
-                    on_main(&Sequential::ON_MAIN, &job, kind, dispatch).await
-                }
-                (TechniqueKind::Cooperative, _) => {
-                    on_main(&Cooperative, &job, kind, dispatch).await
-                }
-                (TechniqueKind::Processes, _) => {
-                    let spawner = ProcessSpawner {
+            let status = match place(kind) {
+                Place::MainThread => main_thread::run(kind, &job, dispatch, &stop.cancel).await,
+                Place::ProcessWorkers => {
+                    let spawner = processes::Spawner {
                         config: config.clone(),
                         urls: urls.clone(),
+                        deadline,
+                        stop: stop.clone(),
+                        fault: self.fault_for(kind),
                     };
-                    let processes = Processes::new(&spawner, state.threads());
-                    // The process workers are dropped, so terminated, with the spawner.
-                    on_main(&processes, &job, kind, dispatch).await
+                    main_thread::processes(&spawner, state.threads(), &job, dispatch, &stop.cancel)
+                        .await
                 }
-                _ => RunStatus::Failed("no engine worker".into()),
+                Place::EngineWorker | Place::Pool => {
+                    self.in_engine(kind, state, &urls, warm_up, deadline, dispatch, stop)
+                        .await
+                }
             };
-            dispatch.dispatch(Action::Settled(kind, checked(status)));
+            let status = match checked(status) {
+                RunStatus::Done(f) if stop.fired() => RunStatus::Cancelled(Some(f)),
+                other => other,
+            };
+            dispatch.dispatch(Action::Settled(kind, status));
         }
-        Ok(())
     }
 
-    /// The engine worker for this run: reused if it fits, else (re)started.
-    async fn engine(&self, state: &State) -> Result<Rc<EngineWorker>, String> {
+    /// Runs `kind` in the engine worker (started, warmed up and configured as needed).
+    #[allow(clippy::too_many_arguments)]
+    async fn in_engine(
+        &self,
+        kind: TechniqueKind,
+        state: &State,
+        urls: &[String],
+        warm_up: &[String],
+        deadline: Deadline,
+        dispatch: &Dispatch,
+        stop: &Stop,
+    ) -> RunStatus {
+        let engine = match self.engine(state, warm_up, deadline, stop).await {
+            Ok(engine) => engine,
+            Err(e) => return RunStatus::Failed(format!("the engine worker did not start: {e}")),
+        };
+        if place(kind) == Place::Pool && !engine.threaded {
+            return RunStatus::Unavailable(
+                engine
+                    .threads_error
+                    .clone()
+                    .or_else(|| state.caps.threads_unavailable.clone())
+                    .unwrap_or_else(|| "threads are not available here".into()),
+            );
+        }
+        let total = urls.len() as u32;
+        let progress = {
+            let dispatch = dispatch.clone();
+            move |done| dispatch.dispatch(Action::Progress(kind, done, total))
+        };
+        let ran = async {
+            engine
+                .configure(&state.config, urls, self.fault_for(kind), deadline)
+                .await?;
+            engine.run(kind, progress, deadline, &stop.signal).await
+        };
+        let build = if engine.threaded { "threaded" } else { "plain" };
+        match ran.await {
+            Ok(out) => RunStatus::Done(Rc::new(browser::finished(out.trace, out.outcomes, build))),
+            Err(e) => {
+                if engine.dead().is_some() {
+                    // Terminated: the next technique or run starts a fresh one.
+                    self.engine.borrow_mut().take();
+                }
+                RunStatus::Failed(e)
+            }
+        }
+    }
+
+    /// The engine worker: reused if it fits and is alive, else (re)started and warmed up.
+    async fn engine(
+        &self,
+        state: &State,
+        warm_up: &[String],
+        deadline: Deadline,
+        stop: &Stop,
+    ) -> Result<Rc<WorkerBridge>, String> {
         let threaded = state.caps.threads_unavailable.is_none();
         let threads = if threaded { state.threads() } else { 1 };
-        let fits = |e: &EngineWorker| e.threads == threads || (threaded && !e.threaded);
-        if let Some(e) = self
-            .engine
-            .borrow()
-            .as_ref()
-            .filter(|e| fits(e) && !e.crashed())
-        {
-            return Ok(e.clone());
+        let fits = |e: &WorkerBridge| e.threads == threads || (threaded && !e.threaded);
+        let current = self.engine.borrow().clone();
+        if let Some(e) = current.filter(|e| fits(e) && e.dead().is_none()) {
+            return Ok(e);
         }
         self.engine.borrow_mut().take();
         self.engine_warm.set(false);
-        let engine = Rc::new(EngineWorker::start("engine worker", threaded, threads).await?);
+        let start = Deadline {
+            silence_ms: 30_000.0,
+        };
+        let engine = Rc::new(WorkerBridge::start("engine worker", threaded, threads, start).await?);
         *self.engine.borrow_mut() = Some(engine.clone());
+        if !self.engine_warm.get() {
+            // Only the code needs warming: no simulated network.
+            let local = Config {
+                network: interleave::network::Network::LOCAL,
+                ..state.config.clone()
+            };
+            engine.configure(&local, warm_up, None, deadline).await?;
+            engine
+                .run(TechniqueKind::Sequential, |_| {}, deadline, &stop.signal)
+                .await?;
+            self.engine_warm.set(!stop.fired());
+        }
         Ok(engine)
     }
 }
@@ -180,44 +293,4 @@ fn checked(status: RunStatus) -> RunStatus {
         },
         other => other,
     }
-}
-
-/// Runs a technique on this (the main) thread. Progress is polled: whenever the technique
-/// awaits, the poller gets a turn, just as input and rendering do (and while it computes
-/// without awaiting, nothing on the page moves: that is the lesson of sequential-on-main).
-async fn on_main(
-    technique: &dyn Technique,
-    job: &Job,
-    kind: TechniqueKind,
-    dispatch: &Dispatch,
-) -> RunStatus {
-    let progress = AtomicProgress::default();
-    let cancel = Cancel::default();
-    let env = Env {
-        clock: &PerfClock,
-        events: &BrowserLoop,
-        progress: &progress,
-        cancel: &cancel,
-        home: "main thread",
-    };
-    let total = job.tasks();
-    let report = Box::pin(async {
-        loop {
-            browser::sleep(50).await;
-            dispatch.dispatch(Action::Progress(kind, progress.done(), total));
-        }
-    });
-    let out = match select(technique.run(job, &env), report).await {
-        Either::Left((out, _)) => out,
-        Either::Right(((), _)) => unreachable!("the reporter loops forever"),
-    };
-    let thumbs = out
-        .outcomes
-        .into_iter()
-        .map(|o| browser::thumb(o?.png))
-        .collect();
-    RunStatus::Done(Rc::new(Finished {
-        trace: out.trace,
-        thumbs,
-    }))
 }

@@ -1,42 +1,69 @@
-//! The one owner of workers: the engine worker and process workers — starting them, their
-//! message protocol (see `www/engine/worker.js`), crash handling and shutdown. Nothing else
-//! touches `Worker`.
+//! The one owner of workers (the engine worker and process workers): starting them, the typed
+//! protocol (`interleave_web::protocol`), a deadline on every request, cancel, crash detection
+//! and shutdown. Nothing else touches `Worker`. As in Squoosh's worker bridge, a worker that
+//! misbehaves — dies, traps, panics, stops answering, or does not stop when cancelled — is
+//! terminated and never reused: the caller starts a fresh one.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
 use futures::channel::oneshot;
-use futures::future::LocalBoxFuture;
+use futures::future::{select, Either};
+use gloo_timers::future::TimeoutFuture;
 use interleave::config::Config;
 use interleave::pipeline::Thumbnail;
-use interleave::technique::{Process, ProcessReply, Spawner, TechniqueKind};
+use interleave::technique::{Outcome, TechniqueKind};
 use interleave::trace::{Span, Trace};
 pub use interleave_web::platform::js_error;
-use js_sys::{Array, Object, Reflect, Uint8Array};
+use interleave_web::platform::PerfClock;
+use interleave_web::protocol::{from_js, to_js, FromWorker, RequestId, TaskOutcome, ToWorker};
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
-use super::browser;
-use crate::state::Thumb;
+use super::signal::Signal;
+use interleave::platform::Clock;
 
-type Reply = Result<JsValue, String>;
+/// How long a worker may stay silent in a request before it is taken for dead, and how long it
+/// has to stop once cancelled.
+#[derive(Clone, Copy, Debug)]
+pub struct Deadline {
+    /// Longest silence (no progress, no answer), ms.
+    pub silence_ms: f64,
+}
 
-struct Request {
+/// After a cancel, the longest wait for a worker to stop at a stage boundary, ms.
+const CANCEL_GRACE_MS: f64 = 1_000.0;
+/// How often a waiting request checks its deadline, ms.
+const TICK_MS: u32 = 100;
+
+struct Pending {
     progress: Box<dyn Fn(u32)>,
-    reply: oneshot::Sender<Reply>,
+    reply: oneshot::Sender<Result<FromWorker, String>>,
 }
 
 #[derive(Default)]
 struct Inbox {
-    next_id: u32,
-    requests: HashMap<u32, Request>,
-    /// Why the worker is unusable, once it crashed: later requests fail at once.
-    crashed: Option<String>,
+    next_id: RequestId,
+    requests: HashMap<RequestId, Pending>,
+    /// When the worker last said anything, µs.
+    heard_us: f64,
+    /// Why the worker is unusable: every request fails at once from then on.
+    dead: Option<String>,
+}
+
+impl Inbox {
+    /// The worker is gone: fail every request in flight with `why`.
+    fn kill(&mut self, why: String) {
+        for (_, p) in self.requests.drain() {
+            let _ = p.reply.send(Err(why.clone()));
+        }
+        self.dead.get_or_insert(why);
+    }
 }
 
 /// A worker running `worker.js`, started and ready. Dropping it terminates the worker.
-pub struct EngineWorker {
+pub struct WorkerBridge {
     worker: Worker,
     inbox: Rc<RefCell<Inbox>>,
     /// Whether the threaded build is running (else the plain one).
@@ -54,19 +81,36 @@ pub struct WorkerOutput {
     /// The trace.
     pub trace: Trace,
     /// Per task: the thumbnail, or why the image failed.
-    pub thumbs: Vec<Result<Thumb, String>>,
+    pub outcomes: Vec<Outcome>,
 }
 
-impl EngineWorker {
-    /// Starts the worker: the threaded build with a pool of `threads` when `threaded`, else the
-    /// plain build.
-    pub async fn start(name: &str, threaded: bool, threads: u32) -> Result<EngineWorker, String> {
+/// What a process sends back for one task (see `interleave::technique::ProcessReply`).
+pub struct TaskReply {
+    /// The spans it recorded.
+    pub spans: Vec<Span>,
+    /// The thumbnail, or why the image failed.
+    pub outcome: Outcome,
+    /// When it sent the reply, µs.
+    pub sent_us: f64,
+}
+
+impl WorkerBridge {
+    /// Starts a worker: the threaded build with a pool of `threads` when `threaded`, else the
+    /// plain build. Fails if it does not answer within `deadline`.
+    pub async fn start(
+        name: &str,
+        threaded: bool,
+        threads: u32,
+        deadline: Deadline,
+    ) -> Result<WorkerBridge, String> {
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
         options.set_name(name);
         let worker = Worker::new_with_options("./worker.js", &options).map_err(js_error)?;
-        let inbox = Rc::new(RefCell::new(Inbox::default()));
-
+        let inbox = Rc::new(RefCell::new(Inbox {
+            heard_us: PerfClock.now_us(),
+            ..Inbox::default()
+        }));
         let on_message = {
             let inbox = inbox.clone();
             Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
@@ -75,20 +119,16 @@ impl EngineWorker {
         };
         let on_error = {
             let inbox = inbox.clone();
-            // A load or uncaught error kills every request in flight: fail them all, loudly.
+            // A load error or an uncaught exception (a trap: under panic=abort a panic is one).
             Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
-                let message = format!("the worker crashed: {}", e.message());
-                let mut inbox = inbox.borrow_mut();
-                for (_, r) in inbox.requests.drain() {
-                    let _ = r.reply.send(Err(message.clone()));
-                }
-                inbox.crashed = Some(message);
+                inbox
+                    .borrow_mut()
+                    .kill(format!("the worker crashed: {}", e.message()));
             })
         };
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-
-        let mut engine = EngineWorker {
+        let mut bridge = WorkerBridge {
             worker,
             inbox,
             threaded: false,
@@ -97,188 +137,227 @@ impl EngineWorker {
             _on_message: on_message,
             _on_error: on_error,
         };
-        let ready = engine
-            .request(
-                "init",
-                &[("threaded", threaded.into()), ("threads", threads.into())],
-                |_| {},
-            )
-            .await?;
-        engine.threaded = get(&ready, "threaded").is_truthy();
-        engine.threads = get(&ready, "threads").as_f64().unwrap_or(1.0) as u32;
-        engine.threads_error = get(&ready, "reason").as_string();
-        Ok(engine)
+        let init = |id| ToWorker::Init {
+            id,
+            threaded,
+            threads,
+        };
+        match bridge.request(init, deadline, |_| {}, None).await? {
+            FromWorker::Ready {
+                threaded,
+                threads,
+                reason,
+                ..
+            } => {
+                bridge.threaded = threaded;
+                bridge.threads = threads;
+                bridge.threads_error = reason;
+                Ok(bridge)
+            }
+            other => Err(unexpected(&other)),
+        }
     }
 
-    /// Gives the worker its job: the configuration and the absolute URL of every image.
-    pub async fn configure(&self, config: &Config, urls: &[String]) -> Result<(), String> {
-        let json = serde_json::to_string(config).map_err(|e| e.to_string())?;
-        let config = js_sys::JSON::parse(&json).map_err(js_error)?;
-        let urls: Array = urls.iter().map(|u| JsValue::from_str(u)).collect();
-        self.request(
-            "configure",
-            &[("config", config), ("urls", urls.into())],
-            |_| {},
-        )
-        .await?;
-        Ok(())
+    /// Gives the worker its job. `fault` (tests only) makes its code panic at that task.
+    pub async fn configure(
+        &self,
+        config: &Config,
+        urls: &[String],
+        fault: Option<u32>,
+        deadline: Deadline,
+    ) -> Result<(), String> {
+        let msg = |id| ToWorker::Configure {
+            id,
+            config: config.clone(),
+            urls: urls.to_vec(),
+            fault,
+        };
+        match self.request(msg, deadline, |_| {}, None).await? {
+            FromWorker::Configured { .. } => Ok(()),
+            other => Err(unexpected(&other)),
+        }
     }
 
-    /// Whether the worker crashed (it is then never reused).
-    pub fn crashed(&self) -> bool {
-        self.inbox.borrow().crashed.is_some()
+    /// Why the worker can no longer be used, if it cannot.
+    pub fn dead(&self) -> Option<String> {
+        self.inbox.borrow().dead.clone()
     }
 
-    /// Runs `kind` on the configured job in the worker.
+    /// Runs `kind` on the configured job in the worker; `cancel` stops it at the next stage
+    /// boundary, and it answers with what it did until then.
     pub async fn run(
         &self,
         kind: TechniqueKind,
         progress: impl Fn(u32) + 'static,
+        deadline: Deadline,
+        cancel: &Signal,
     ) -> Result<WorkerOutput, String> {
-        let reply = self
-            .request("run", &[("technique", kind.id().into())], progress)
-            .await?;
-        let result = get(&reply, "result");
-        let trace_json = get(&result, "trace")
-            .as_string()
-            .ok_or("malformed result")?;
-        let trace: Trace = serde_json::from_str(&trace_json).map_err(|e| e.to_string())?;
-        let errors = Array::from(&get(&result, "errors"));
-        let thumbs = Array::from(&get(&result, "thumbs"))
-            .iter()
-            .zip(errors.iter())
-            .map(|(png, error)| match png.dyn_into::<Uint8Array>() {
-                Ok(png) => browser::thumb(png.to_vec()),
-                Err(_) => Err(error.as_string().unwrap_or_else(|| "failed".into())),
-            })
-            .collect();
-        Ok(WorkerOutput { trace, thumbs })
-    }
-
-    /// Runs one task as a process (see [`ProcessSpawner`]).
-    async fn task(&self, task: u32) -> Result<ProcessReply, String> {
-        let reply = self
-            .request("task", &[("task", task.into())], |_| {})
-            .await?;
-        let result = get(&reply, "result");
-        let spans_json = get(&result, "spans").as_string().ok_or("malformed reply")?;
-        let spans: Vec<Span> = serde_json::from_str(&spans_json).map_err(|e| e.to_string())?;
-        let outcome = match get(&result, "png").dyn_into::<Uint8Array>() {
-            // The copy into this thread's memory is part of what a process costs.
-            Ok(png) => Ok(Thumbnail {
-                width: 0,
-                height: 0,
-                png: png.to_vec(),
-            }),
-            Err(_) => Err(get(&result, "error")
-                .as_string()
-                .unwrap_or_else(|| "failed".into())),
+        let msg = |id| ToWorker::Run {
+            id,
+            technique: kind,
         };
-        let sent_us = get(&result, "sent_us").as_f64().unwrap_or(f64::NAN);
-        Ok(ProcessReply {
-            spans,
-            outcome,
-            sent_us,
-        })
+        match self.request(msg, deadline, progress, Some(cancel)).await? {
+            FromWorker::Ran {
+                trace, outcomes, ..
+            } => Ok(WorkerOutput {
+                trace,
+                outcomes: outcomes.into_iter().map(thumbnail).collect(),
+            }),
+            other => Err(unexpected(&other)),
+        }
     }
 
+    /// Runs one task as a process does. An `Err` means the process is dead (or would not stop
+    /// when cancelled); a failed image is an `Ok` reply with a failed outcome.
+    pub async fn task(
+        &self,
+        task: u32,
+        deadline: Deadline,
+        cancel: &Signal,
+    ) -> Result<TaskReply, String> {
+        let msg = |id| ToWorker::Task { id, task };
+        match self.request(msg, deadline, |_| {}, Some(cancel)).await? {
+            FromWorker::TaskDone {
+                spans,
+                outcome,
+                sent_us,
+                ..
+            } => Ok(TaskReply {
+                spans,
+                outcome: thumbnail(outcome),
+                sent_us,
+            }),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    /// Sends a request and waits for its answer, failing the worker if it stays silent past
+    /// `deadline` or does not stop within a grace period of `cancel`.
     async fn request(
         &self,
-        kind: &str,
-        fields: &[(&str, JsValue)],
+        msg: impl FnOnce(RequestId) -> ToWorker,
+        deadline: Deadline,
         progress: impl Fn(u32) + 'static,
-    ) -> Reply {
-        if let Some(crashed) = &self.inbox.borrow().crashed {
-            return Err(crashed.clone());
-        }
-        let (tx, rx) = oneshot::channel();
+        cancel: Option<&Signal>,
+    ) -> Result<FromWorker, String> {
+        let (tx, mut rx) = oneshot::channel();
         let id = {
             let mut inbox = self.inbox.borrow_mut();
+            if let Some(dead) = &inbox.dead {
+                return Err(dead.clone());
+            }
             inbox.next_id += 1;
             let id = inbox.next_id;
-            inbox.requests.insert(
-                id,
-                Request {
-                    progress: Box::new(progress),
-                    reply: tx,
-                },
-            );
+            let pending = Pending {
+                progress: Box::new(progress),
+                reply: tx,
+            };
+            inbox.requests.insert(id, pending);
+            inbox.heard_us = PerfClock.now_us();
             id
         };
-        let msg = Object::new();
-        let _ = Reflect::set(&msg, &"type".into(), &kind.into());
-        let _ = Reflect::set(&msg, &"id".into(), &id.into());
-        for (k, v) in fields {
-            let _ = Reflect::set(&msg, &(*k).into(), v);
+        self.post(&msg(id))?;
+        let cancelled_at = Cell::new(None::<f64>);
+        loop {
+            let tick = TimeoutFuture::new(TICK_MS);
+            let stop = match cancel {
+                Some(c) if cancelled_at.get().is_none() => Either::Left(c.wait()),
+                _ => Either::Right(futures::future::pending()),
+            };
+            match select(&mut rx, select(tick, stop)).await {
+                Either::Left((reply, _)) => {
+                    return reply.unwrap_or_else(|_| Err("the worker was stopped".into()))
+                }
+                Either::Right((Either::Right(_), _)) => {
+                    cancelled_at.set(Some(PerfClock.now_us()));
+                    self.post(&ToWorker::Cancel { id })?;
+                }
+                Either::Right((Either::Left(_), _)) => {
+                    let now = PerfClock.now_us();
+                    let why = match cancelled_at.get() {
+                        Some(t) if now - t > CANCEL_GRACE_MS * 1e3 => Some(format!(
+                            "it did not stop within {CANCEL_GRACE_MS:.0} ms of the cancel"
+                        )),
+                        _ if now - self.inbox.borrow().heard_us > deadline.silence_ms * 1e3 => {
+                            Some(format!(
+                                "it stopped answering (silent for {:.0} s)",
+                                deadline.silence_ms / 1e3
+                            ))
+                        }
+                        _ => None,
+                    };
+                    if let Some(why) = why {
+                        self.shut_down(&why);
+                        return Err(why);
+                    }
+                }
+            }
         }
-        if let Err(e) = self.worker.post_message(&msg) {
-            self.inbox.borrow_mut().requests.remove(&id);
-            return Err(js_error(e));
-        }
-        rx.await
-            .unwrap_or_else(|_| Err("the engine worker stopped".into()))
+    }
+
+    fn post(&self, msg: &ToWorker) -> Result<(), String> {
+        let value = to_js(msg)?;
+        self.worker.post_message(&value).map_err(js_error)
+    }
+
+    /// Terminates the worker and fails what is in flight with `why`.
+    fn shut_down(&self, why: &str) {
+        self.worker.terminate();
+        self.inbox.borrow_mut().kill(why.to_string());
     }
 }
 
-impl Drop for EngineWorker {
+impl Drop for WorkerBridge {
     fn drop(&mut self) {
-        self.worker.terminate();
-        for (_, r) in self.inbox.borrow_mut().requests.drain() {
-            let _ = r.reply.send(Err("the engine worker was stopped".into()));
-        }
+        self.shut_down("the worker was stopped");
     }
 }
 
 fn deliver(inbox: &Rc<RefCell<Inbox>>, data: JsValue) {
-    let id = get(&data, "id").as_f64().unwrap_or(-1.0) as u32;
-    let kind = get(&data, "type").as_string().unwrap_or_default();
-    if kind == "progress" {
-        let done = get(&data, "done").as_f64().unwrap_or(0.0) as u32;
-        if let Some(r) = inbox.borrow().requests.get(&id) {
-            (r.progress)(done);
+    let mut inbox_ref = inbox.borrow_mut();
+    inbox_ref.heard_us = PerfClock.now_us();
+    let msg = match from_js::<FromWorker>(data) {
+        Ok(msg) => msg,
+        Err(e) => return inbox_ref.kill(format!("the worker said something unreadable: {e}")),
+    };
+    let id = match &msg {
+        FromWorker::Panic { message } => {
+            return inbox_ref.kill(format!("the worker panicked: {message}"))
         }
-        return;
-    }
-    let Some(request) = inbox.borrow_mut().requests.remove(&id) else {
+        FromWorker::Progress { id, done } => {
+            if let Some(p) = inbox_ref.requests.get(id) {
+                (p.progress)(*done);
+            }
+            return;
+        }
+        FromWorker::Ready { id, .. }
+        | FromWorker::Configured { id }
+        | FromWorker::Ran { id, .. }
+        | FromWorker::TaskDone { id, .. }
+        | FromWorker::Error { id, .. } => *id,
+    };
+    let Some(pending) = inbox_ref.requests.remove(&id) else {
         return;
     };
-    let reply = if kind == "error" {
-        Err(get(&data, "message")
-            .as_string()
-            .unwrap_or_else(|| "unknown error".into()))
-    } else {
-        Ok(data)
+    drop(inbox_ref);
+    let reply = match msg {
+        FromWorker::Error { message, .. } => Err(message),
+        other => Ok(other),
     };
-    let _ = request.reply.send(reply);
+    let _ = pending.reply.send(reply);
 }
 
-fn get(obj: &JsValue, key: &str) -> JsValue {
-    Reflect::get(obj, &key.into()).unwrap_or(JsValue::UNDEFINED)
+fn thumbnail(outcome: TaskOutcome) -> Outcome {
+    outcome.map(|p| Thumbnail {
+        width: p.width,
+        height: p.height,
+        png: p.bytes,
+    })
 }
 
-/// Starts process workers: each a plain-engine worker with its own wasm instance and memory,
-/// given the job once; tasks and results then cross as messages.
-pub struct ProcessSpawner {
-    /// The run's configuration.
-    pub config: Config,
-    /// The absolute URL of every image.
-    pub urls: Vec<String>,
-}
-
-struct WorkerProcess(EngineWorker);
-
-impl Process for WorkerProcess {
-    fn run(&self, task: u32) -> LocalBoxFuture<'_, Result<ProcessReply, String>> {
-        Box::pin(self.0.task(task))
-    }
-}
-
-impl Spawner for ProcessSpawner {
-    fn spawn(&self, lane: u32) -> LocalBoxFuture<'_, Result<Box<dyn Process>, String>> {
-        Box::pin(async move {
-            let worker = EngineWorker::start(&format!("process {lane}"), false, 1).await?;
-            worker.configure(&self.config, &self.urls).await?;
-            Ok(Box::new(WorkerProcess(worker)) as Box<dyn Process>)
-        })
-    }
+fn unexpected(msg: &FromWorker) -> String {
+    format!("the worker answered out of turn: {msg:?}")
+        .chars()
+        .take(200)
+        .collect()
 }

@@ -1,0 +1,150 @@
+//! The one message protocol between the page and its workers (the engine worker and process
+//! workers), typed on both sides and carried by `serde-wasm-bindgen`: no hand-built objects.
+//!
+//! Every request carries an `id`; the worker answers it once (`Ready`, `Configured`, `Ran`,
+//! `TaskDone` or `Error`), may send `Progress` for it before that, and sends `Panic` (with no
+//! id) when its Rust code panicked: the worker is dead from then on.
+
+use interleave::config::Config;
+use interleave::technique::TechniqueKind;
+use interleave::trace::{Span, Trace};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
+
+/// Names one request, so that its answer finds it.
+pub type RequestId = u32;
+
+/// What the page asks of a worker.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum ToWorker {
+    /// Load the threaded build with a pool of `threads` (when `threaded` and allowed), else the
+    /// plain build. Answered by `worker.js` itself, which loads the build.
+    Init {
+        /// The request.
+        id: RequestId,
+        /// Whether to try the threaded build.
+        threaded: bool,
+        /// Threads of its rayon pool.
+        threads: u32,
+    },
+    /// The job: the configuration and the absolute URL of every image.
+    Configure {
+        /// The request.
+        id: RequestId,
+        /// The run's configuration.
+        config: Config,
+        /// One URL per task.
+        urls: Vec<String>,
+        /// Test-only: the task at which the worker's code panics, to test crash recovery.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fault: Option<u32>,
+    },
+    /// Run a technique on the configured job (sequential, threads or the global lock).
+    Run {
+        /// The request.
+        id: RequestId,
+        /// Which technique.
+        technique: TechniqueKind,
+    },
+    /// Run one task as a process does.
+    Task {
+        /// The request.
+        id: RequestId,
+        /// The task.
+        task: u32,
+    },
+    /// Stop request `id` at the next stage boundary and answer it with what is done.
+    Cancel {
+        /// The request to stop.
+        id: RequestId,
+    },
+}
+
+/// A thumbnail as it crosses: its PNG file (a `Uint8Array`, not an array of numbers).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Png {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// The file.
+    #[serde(with = "serde_bytes")]
+    pub bytes: Vec<u8>,
+}
+
+/// One task's result: the thumbnail, or why the image failed.
+pub type TaskOutcome = Result<Png, String>;
+
+/// What a worker tells the page.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum FromWorker {
+    /// The worker loaded a build.
+    Ready {
+        /// The request.
+        id: RequestId,
+        /// Whether the threaded build runs.
+        threaded: bool,
+        /// Threads in its pool (1 without threads).
+        threads: u32,
+        /// Why the threaded build did not start, when it was asked for.
+        #[serde(default)]
+        reason: Option<String>,
+    },
+    /// The job is set.
+    Configured {
+        /// The request.
+        id: RequestId,
+    },
+    /// Tasks finished so far.
+    Progress {
+        /// The request.
+        id: RequestId,
+        /// Finished tasks, failed ones included.
+        done: u32,
+    },
+    /// A technique's run ended (all tasks, or as many as ran before a cancel).
+    Ran {
+        /// The request.
+        id: RequestId,
+        /// What ran when and where.
+        trace: Trace,
+        /// One per task.
+        outcomes: Vec<TaskOutcome>,
+    },
+    /// A process task ended.
+    TaskDone {
+        /// The request.
+        id: RequestId,
+        /// The spans the process recorded (lanes are the page's to set).
+        spans: Vec<Span>,
+        /// The thumbnail, or why the image failed.
+        outcome: TaskOutcome,
+        /// When the reply was sent, µs: the transfer starts there.
+        sent_us: f64,
+    },
+    /// The request failed.
+    Error {
+        /// The request.
+        id: RequestId,
+        /// Why.
+        message: String,
+    },
+    /// The worker's code panicked: it is dead, every request in it fails.
+    Panic {
+        /// The panic message.
+        message: String,
+    },
+}
+
+/// Serialises a message for `postMessage` (structs as plain objects).
+pub fn to_js<T: Serialize>(msg: &T) -> Result<JsValue, String> {
+    msg.serialize(&serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true))
+        .map_err(|e| e.to_string())
+}
+
+/// Reads a message received by `onmessage`.
+pub fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue) -> Result<T, String> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| format!("malformed message: {e}"))
+}

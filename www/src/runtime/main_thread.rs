@@ -1,0 +1,103 @@
+//! Techniques on the page's own thread: sequential on the main thread, cooperative tasks, and
+//! the processes' coordinator. Progress is polled: whenever the technique awaits, the poller
+//! gets a turn, just as input and rendering do (and while it computes without awaiting,
+//! nothing on the page moves: that is the lesson of sequential-on-main).
+
+use std::rc::Rc;
+use std::sync::Arc;
+
+use futures::future::{select, Either};
+use interleave::network::Network;
+use interleave::platform::{Cancel, NoProgress};
+use interleave::technique::{
+    Cooperative, Env, Job, Processes, Sequential, Spawner, Technique, TechniqueKind,
+};
+use interleave_web::platform::{AtomicProgress, BrowserLoop, PerfClock, UrlSource};
+
+use super::Dispatch;
+use crate::state::{Action, RunStatus};
+
+/// What this thread's traces call it.
+const HOME: &str = "main thread";
+/// The page's own build: the UI's wasm, optimised like the engine's.
+const BUILD: &str = "page";
+/// How often progress is shown, ms.
+const PROGRESS_MS: u32 = 50;
+
+/// An untimed run on a few images, so that the engine code on this thread is optimised before
+/// anything is measured. No simulated network: only the code needs warming.
+pub async fn warm_up(job: &Job, urls: &[String], cancel: &Cancel) {
+    let warm = Job {
+        source: Arc::new(UrlSource::new(urls.to_vec())),
+        network: Network::LOCAL,
+        ..job.clone()
+    };
+    Sequential::ON_MAIN
+        .run(&warm, &env(&NoProgress, cancel))
+        .await;
+}
+
+/// Runs sequential-on-main or cooperative tasks on this thread.
+pub async fn run(
+    kind: TechniqueKind,
+    job: &Job,
+    dispatch: &Dispatch,
+    cancel: &Cancel,
+) -> RunStatus {
+    let technique: &dyn Technique = match kind {
+        TechniqueKind::SequentialMain => &Sequential::ON_MAIN,
+        TechniqueKind::Cooperative => &Cooperative,
+        other => return RunStatus::Failed(format!("{} does not run on the page", other.label())),
+    };
+    measured(technique, job, dispatch, cancel, BUILD).await
+}
+
+/// Runs N processes, coordinated from this thread; each process is a plain engine build.
+pub async fn processes(
+    spawner: &dyn Spawner,
+    n: u32,
+    job: &Job,
+    dispatch: &Dispatch,
+    cancel: &Cancel,
+) -> RunStatus {
+    measured(&Processes::new(spawner, n), job, dispatch, cancel, "plain").await
+}
+
+fn env<'a>(progress: &'a dyn interleave::platform::Progress, cancel: &'a Cancel) -> Env<'a> {
+    Env {
+        clock: &PerfClock,
+        events: &BrowserLoop,
+        progress,
+        cancel,
+        home: HOME,
+    }
+}
+
+async fn measured(
+    technique: &dyn Technique,
+    job: &Job,
+    dispatch: &Dispatch,
+    cancel: &Cancel,
+    build: &'static str,
+) -> RunStatus {
+    let kind = technique.kind();
+    let progress = AtomicProgress::default();
+    let env = env(&progress, cancel);
+    let total = job.tasks();
+    // O(1) per update: a count, never a copy of the trace.
+    let report = Box::pin(async {
+        loop {
+            gloo_timers::future::TimeoutFuture::new(PROGRESS_MS).await;
+            dispatch.dispatch(Action::Progress(kind, progress.done(), total));
+        }
+    });
+    let out = match select(technique.run(job, &env), report).await {
+        Either::Left((out, _)) => out,
+        Either::Right(((), _)) => unreachable!("the reporter loops forever"),
+    };
+    RunStatus::Done(Rc::new(super::browser::finished(
+        out.trace,
+        out.outcomes,
+        build,
+    )))
+}

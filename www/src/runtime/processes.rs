@@ -1,0 +1,70 @@
+//! Processes as the engine sees them ([`interleave::technique::Spawner`]): each a plain-engine
+//! worker with its own wasm instance and memory, given the job once; tasks and results then
+//! cross as messages through the worker bridge, with its deadlines and cancel.
+
+use futures::future::LocalBoxFuture;
+use interleave::config::Config;
+use interleave::technique::{Process, ProcessReply};
+
+use std::rc::Rc;
+
+use super::workers::{Deadline, WorkerBridge};
+use super::Stop;
+
+/// Starts the processes of one run.
+pub struct Spawner {
+    /// The run's configuration.
+    pub config: Config,
+    /// The absolute URL of every image.
+    pub urls: Vec<String>,
+    /// The longest a process may stay silent.
+    pub deadline: Deadline,
+    /// The run's cancel.
+    pub stop: Rc<Stop>,
+    /// Test-only: process 0 panics at this task.
+    pub fault: Option<u32>,
+}
+
+struct WorkerProcess {
+    bridge: WorkerBridge,
+    deadline: Deadline,
+    stop: Rc<Stop>,
+}
+
+impl Process for WorkerProcess {
+    fn run(&self, task: u32) -> LocalBoxFuture<'_, Result<ProcessReply, String>> {
+        Box::pin(async move {
+            let reply = self
+                .bridge
+                .task(task, self.deadline, &self.stop.signal)
+                .await?;
+            Ok(ProcessReply {
+                spans: reply.spans,
+                outcome: reply.outcome,
+                sent_us: reply.sent_us,
+            })
+        })
+    }
+}
+
+impl interleave::technique::Spawner for Spawner {
+    fn spawn(&self, lane: u32) -> LocalBoxFuture<'_, Result<Box<dyn Process>, String>> {
+        Box::pin(async move {
+            let start = Deadline {
+                silence_ms: 30_000.0,
+            };
+            let name = format!("process {lane}");
+            let bridge = WorkerBridge::start(&name, false, 1, start).await?;
+            // One process is the faulty one, so that the others can finish its work.
+            let fault = self.fault.filter(|_| lane == 0);
+            bridge
+                .configure(&self.config, &self.urls, fault, self.deadline)
+                .await?;
+            Ok(Box::new(WorkerProcess {
+                bridge,
+                deadline: self.deadline,
+                stop: self.stop.clone(),
+            }) as Box<dyn Process>)
+        })
+    }
+}
