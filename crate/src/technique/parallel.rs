@@ -182,7 +182,8 @@ impl Hook for Blocking<'_> {
     }
 
     async fn fetch(&self, at: &At<'_>) -> (Result<Vec<u8>, String>, f64, f64) {
-        self.link.fetch_blocking(self.source, at.task, self.clock)
+        self.link
+            .fetch_blocking(self.source, at.task, self.clock, self.cancel)
     }
 
     async fn reserve<'b>(
