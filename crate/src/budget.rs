@@ -46,7 +46,11 @@ pub enum BudgetError {
 /// The pixels of an image, read from its headers alone (no decoding); `None` when they cannot
 /// be read, which the decode stage then reports in its own words.
 pub fn image_pixels(bytes: &[u8]) -> Option<u64> {
-    pipeline::probe(bytes).ok().map(|info| info.pixels())
+    // An image over the per-image limit is refused by decode, with the message that says so.
+    pipeline::probe(bytes)
+        .ok()
+        .filter(|info| info.check_limits().is_ok())
+        .map(|info| info.pixels())
 }
 
 /// Decoded pixels held at once by the tasks of one run, at most `capacity`.

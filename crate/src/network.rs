@@ -6,7 +6,7 @@ use std::sync::{Condvar, Mutex};
 
 use serde::{Deserialize, Serialize};
 
-use crate::platform::{Clock, EventLoop, Source};
+use crate::platform::{Cancel, Clock, EventLoop, Source, CANCELLED};
 
 /// The network dial.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -135,11 +135,13 @@ impl Link {
 
     /// Fetches image `task` like [`fetch`](Self::fetch), but blocks the calling thread
     /// throughout, as a thread doing blocking I/O does.
+    /// A cancel ends the simulated wait early, with a `CANCELLED` error.
     pub fn fetch_blocking(
         &self,
         source: &dyn Source,
         task: u32,
         clock: &dyn Clock,
+        cancel: &Cancel,
     ) -> (Result<Vec<u8>, String>, f64, f64) {
         // Waits on a condition variable (an atomics wait in a browser worker).
         let _slot = self.blocking_gate.acquire();
@@ -147,9 +149,17 @@ impl Link {
         let bytes = source.get_blocking(task);
         if let Ok(b) = &bytes {
             let rest = self.rest_ms(task, b.len(), start, clock);
-            if rest > 0.0 {
-                // In the browser's threaded build this is an atomics wait inside the worker.
-                std::thread::sleep(std::time::Duration::from_secs_f64(rest / 1000.0));
+            // In the browser's threaded build each slice is an atomics wait inside the worker;
+            // slices short enough that a cancel is seen at once, long enough to cost nothing.
+            let until = clock.now_us() + rest * 1000.0;
+            while clock.now_us() < until {
+                if cancel.is_cancelled() {
+                    return (Err(CANCELLED.to_string()), start, clock.now_us());
+                }
+                let left_ms = (until - clock.now_us()) / 1000.0;
+                std::thread::sleep(std::time::Duration::from_secs_f64(
+                    left_ms.clamp(0.0, 10.0) / 1000.0,
+                ));
             }
         }
         (bytes, start, clock.now_us())
@@ -211,9 +221,23 @@ mod tests {
         assert!(elapsed_ms >= 60.0, "{elapsed_ms} ms");
 
         let start = clock.now_us();
-        assert_eq!(link.fetch_blocking(&source, 0, &clock).0.unwrap().len(), 10);
+        let go = Cancel::default();
+        assert_eq!(
+            link.fetch_blocking(&source, 0, &clock, &go)
+                .0
+                .unwrap()
+                .len(),
+            10
+        );
         assert!(clock.now_us() - start >= 30_000.0);
-        assert!(link.fetch_blocking(&source, 9, &clock).0.is_err());
+        assert!(link.fetch_blocking(&source, 9, &clock, &go).0.is_err());
+        // A cancel cuts the simulated wait short.
+        let stop = Cancel::default();
+        stop.cancel();
+        let start = clock.now_us();
+        let (got, _, _) = link.fetch_blocking(&source, 0, &clock, &stop);
+        assert_eq!(got, Err(CANCELLED.to_string()));
+        assert!(clock.now_us() - start < 30_000.0);
     }
 
     #[test]

@@ -52,6 +52,9 @@ pub trait Progress: Sync {
     fn task_done(&self, task: u32, ok: bool);
 }
 
+/// Reason recorded for tasks stopped by [`Cancel`].
+pub const CANCELLED: &str = "cancelled";
+
 /// Asks a run to stop: tasks stop at their next stage boundary (stages already running finish)
 /// and end with the "cancelled" outcome; tasks not yet started are skipped the same way.
 #[derive(Debug, Default)]

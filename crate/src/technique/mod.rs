@@ -110,8 +110,7 @@ pub trait Technique {
     fn run<'a>(&'a self, job: &'a Job, env: &'a Env<'a>) -> LocalBoxFuture<'a, RunOutput>;
 }
 
-/// The outcome (error) of a task stopped by [`Cancel`].
-pub const CANCELLED: &str = "cancelled";
+pub use crate::platform::CANCELLED;
 
 /// Which engine build this is, as recorded in [`Trace::build`]: "threaded" (wasm with atomics),
 /// "plain" (wasm without) or "native".

@@ -83,7 +83,12 @@ pub(crate) async fn run_task<H: Hook>(
     let bytes = {
         let _held = hook.enter(Stage::Fetch, at).await?;
         let (result, start_us, end_us) = hook.fetch(at).await;
-        let span = fetch_span(at.lane, at.task, (start_us, end_us), &result);
+        // A wait cut short by a cancel is drawn as the wait it was, not as a failure.
+        let shown = match &result {
+            Err(e) if e == CANCELLED => &Ok(Vec::new()),
+            other => other,
+        };
+        let span = fetch_span(at.lane, at.task, (start_us, end_us), shown);
         at.spans.borrow_mut().push(span);
         result?
     };
@@ -204,9 +209,15 @@ impl Hook for Awaiting<'_> {
     }
 
     async fn fetch(&self, at: &At<'_>) -> (Result<Vec<u8>, String>, f64, f64) {
-        self.link
-            .fetch(self.source, at.task, self.clock, self.events)
-            .await
+        let start = self.clock.now_us();
+        let fetch = self
+            .link
+            .fetch(self.source, at.task, self.clock, self.events);
+        // A cancel does not wait out a long (simulated) latency.
+        match select(Box::pin(fetch), self.cancel.cancelled()).await {
+            Either::Left((fetched, _)) => fetched,
+            Either::Right(_) => (Err(CANCELLED.to_string()), start, self.clock.now_us()),
+        }
     }
 
     async fn reserve<'b>(
