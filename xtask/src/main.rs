@@ -3,6 +3,7 @@
 //! - `serve [--port N]`: set up what is missing, build, serve the page on 127.0.0.1.
 //! - `test`: set up (browser included), then every check CI runs, fast ones first.
 //! - `bench`: threads vs sequential in headless Chromium, on a CPU-bound batch.
+//! - `soak`: 50 runs back to back; memory and workers must stay level.
 //! - `setup [--browser]`, `assets` (sample library + engine), `engine`, `dist`: single steps.
 //! - `corpus`: unusual and hostile image files for the end-to-end test, in `target/corpus/`.
 //! - `fuzz [--seconds N] [--seed S]`: the long fuzz run of the decode pipeline and URL parser.
@@ -28,10 +29,11 @@ fn main() -> ExitCode {
         Some("serve") => serve(port(&args)),
         Some("test") => test(),
         Some("bench") => bench(&args[1..]),
+        Some("soak") => soak(),
         Some("corpus") => corpus::write(),
         Some("fuzz") => fuzz::run(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <serve [--port N] | test | bench | setup [--browser] | assets | engine | dist | corpus | fuzz [--seconds N]>");
+            eprintln!("usage: cargo xtask <serve [--port N] | test | bench | soak | setup [--browser] | assets | engine | dist | corpus | fuzz [--seconds N]>");
             return ExitCode::from(2);
         }
     };
@@ -231,6 +233,14 @@ fn browser_glue() -> Result {
     .env("TMPDIR", &tmp)
     .env("CHROMEDRIVER", "/usr/bin/chromedriver")
     .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))
+}
+
+/// 50 runs back to back in headless Chromium: memory and workers must stay level (the suite
+/// runs a short version of the same test).
+fn soak() -> Result {
+    setup::all(true)?;
+    dist()?;
+    run(cmd("node", &["--test", "tests/e2e/leaks.test.mjs"]).env("SOAK_RUNS", "50"))
 }
 
 fn bench(args: &[String]) -> Result {

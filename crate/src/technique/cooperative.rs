@@ -25,14 +25,7 @@ impl Technique for Cooperative {
             let start = env.clock.now_us();
             let link = job.link();
             let budget = PixelBudget::new(job.budget_px);
-            let hook = Awaiting {
-                link: &link,
-                source: job.source.as_ref(),
-                clock: env.clock,
-                events: env.events,
-                cancel: env.cancel,
-                yields: true,
-            };
+            let hook = Awaiting::new(&link, job, env, true);
             // One thread: tasks take turns with this log, and never hold it across an await.
             let spans = RefCell::new(Vec::with_capacity(job.tasks() as usize * 4));
             let tasks = (0..job.tasks()).map(|task| {

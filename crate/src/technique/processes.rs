@@ -49,14 +49,7 @@ pub async fn process_task(job: &Job, env: &Env<'_>, task: u32) -> ProcessReply {
     // are enough, as each process has one task in flight.
     let link = job.link();
     let budget = PixelBudget::new(job.budget_px);
-    let hook = Awaiting {
-        link: &link,
-        source: job.source.as_ref(),
-        clock: env.clock,
-        events: env.events,
-        cancel: env.cancel,
-        yields: false,
-    };
+    let hook = Awaiting::new(&link, job, env, false);
     let at = At {
         clock: env.clock,
         lane: 0,

@@ -36,14 +36,7 @@ impl Technique for Sequential {
             let start = env.clock.now_us();
             let link = job.link();
             let budget = PixelBudget::new(job.budget_px);
-            let hook = Awaiting {
-                link: &link,
-                source: job.source.as_ref(),
-                clock: env.clock,
-                events: env.events,
-                cancel: env.cancel,
-                yields: false,
-            };
+            let hook = Awaiting::new(&link, job, env, false);
             let spans = RefCell::new(Vec::with_capacity(job.tasks() as usize * 4));
             let mut outcomes = Vec::with_capacity(job.tasks() as usize);
             for task in 0..job.tasks() {

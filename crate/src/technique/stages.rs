@@ -11,7 +11,7 @@ use std::future::Future;
 
 use futures::future::{select, Either};
 
-use super::{Outcome, CANCELLED};
+use super::{Env, Job, Outcome, CANCELLED};
 use crate::budget::{image_pixels, BudgetError, PixelBudget, Reservation};
 use crate::network::Link;
 use crate::pipeline::{self, ThumbSpec};
@@ -190,6 +190,21 @@ pub(crate) struct Awaiting<'a> {
     pub cancel: &'a Cancel,
     /// Yield before every stage.
     pub yields: bool,
+}
+
+impl<'a> Awaiting<'a> {
+    /// The hook of a task on `env`'s thread, reaching images through `link`; `yields` gives
+    /// the event loop a turn before every stage (cooperative tasks).
+    pub(crate) fn new(link: &'a Link, job: &'a Job, env: &Env<'a>, yields: bool) -> Self {
+        Awaiting {
+            link,
+            source: job.source.as_ref(),
+            clock: env.clock,
+            events: env.events,
+            cancel: env.cancel,
+            yields,
+        }
+    }
 }
 
 impl Hook for Awaiting<'_> {

@@ -39,8 +39,12 @@ pub fn App() -> Html {
             }
             let dispatch = state.dispatcher();
             dispatch.dispatch(Action::Start);
-            // The run keeps its own copy of the configuration: the form is locked meanwhile.
-            let snapshot = Rc::new((*state).clone());
+            // The run keeps its own copy of the configuration (the form is locked meanwhile),
+            // without the previous run's results, which would otherwise live on through it.
+            let snapshot = Rc::new(State {
+                runs: Vec::new(),
+                ..(*state).clone()
+            });
             let runtime = runtime.clone();
             wasm_bindgen_futures::spawn_local(async move { runtime.run(snapshot, dispatch).await });
         })

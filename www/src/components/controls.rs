@@ -1,8 +1,10 @@
 //! The configuration form: presets, workload, simulated network, own images, Run.
 
 use gloo_file::ObjectUrl;
+use interleave::budget::DEFAULT_BUDGET_PX;
 use interleave::config::{Config, Preset};
 use interleave::images::SampleSet;
+use interleave::pipeline::{MAX_IMAGE_PIXELS, MAX_SIDE};
 use interleave::technique::TechniqueKind;
 use web_sys::{FileList, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -208,6 +210,11 @@ pub fn Controls(props: &Props) -> Html {
                     { "Drop JPEG, PNG, GIF or WebP files here, or pick them:" }
                     <input type="file" multiple=true accept={ACCEPT} data-testid="file-input" onchange={on_pick} disabled={props.busy} />
                 </label>
+                <p class="muted limits" data-testid="limits">
+                    { format!("Limits that keep memory bounded: {} megapixels and {} px a side per image (checked \
+                        before decoding); {} megapixels decoded at once per run (tasks past it wait).",
+                        MAX_IMAGE_PIXELS / 1_000_000, MAX_SIDE, DEFAULT_BUDGET_PX / 1_000_000) }
+                </p>
                 if !props.refused.is_empty() {
                     <p class="error" data-testid="refused-files" role="alert">
                         { format!("Not images, so not added: {}.", props.refused.join(", ")) }

@@ -52,7 +52,7 @@ pub fn Legend() -> Html {
                 <strong>{ "States " }</strong>
                 { swatch("#777", "running", "running (on a core)") }
                 { swatch("#777", "blocked", "blocked (waiting on I/O)") }
-                { swatch("#777", "ready", "ready (could run: waiting for a core, the lock, a turn or a connection)") }
+                { swatch("#777", "ready", "ready (could run: waiting for a core, the lock, a turn, a connection or memory)") }
                 <span class="failed-key">{ "red outline: the stage failed" }</span>
             </p>
         </div>

@@ -131,7 +131,7 @@ pub fn TechniqueCard(props: &Props) -> Html {
                         <dt title="Which wasm build ran it: the engine's threaded or plain build, or the page's own">{ "Build" }</dt>
                         <dd data-testid={format!("build-{id}")}>{ f.build }</dd>
                         <dt>{ "Time in CPU" }</dt>
-                        <dd>{ format!("{:.0} ms", Stage::CPU.iter().map(|&s| stage_ms(trace, s)).sum::<f64>()) }</dd>
+                        <dd>{ format!("{:.0} ms", Stage::CPU.iter().fold(0.0, |total, &s| total + stage_ms(trace, s))) }</dd>
                     </dl>
                     <button class="small" data-testid={format!("rows-{id}")} onclick={toggle}>
                         { if *by_task { "Show by thread" } else { "Show by image" } }
@@ -169,6 +169,6 @@ fn stage_ms(trace: &Trace, stage: Stage) -> f64 {
         .iter()
         .filter(|s| s.stage == stage && s.state != interleave::trace::State::Ready)
         .map(|s| s.duration_us())
-        .sum::<f64>()
+        .fold(0.0, |total, us| total + us)
         / 1000.0
 }

@@ -109,12 +109,20 @@ pub fn download(name: &str, bytes: &[u8], mime: &str) -> Result<(), JsValue> {
     Url::revoke_object_url(&url)
 }
 
-/// Sets `data-run-state` on the document's root element, where tests and embedders read it.
+/// Sets `data-run-state` on the document's root element, where tests and embedders read it,
+/// and `data-wasm-bytes`: the size of the page's wasm memory then (it only grows, so a leak
+/// shows there).
 pub fn set_run_state(state: &str) {
     if let Some(root) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.document_element())
     {
+        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+        let bytes = memory
+            .buffer()
+            .unchecked_into::<js_sys::ArrayBuffer>()
+            .byte_length();
+        let _ = root.set_attribute("data-wasm-bytes", &bytes.to_string());
         let _ = root.set_attribute("data-run-state", state);
     }
 }
