@@ -50,7 +50,9 @@ test(`${RUNS} runs back to back leave memory and workers where the first left th
     // Within 10 %, with 1 MB of slack for a heap this small to breathe.
     assert.ok(last.js <= first.js * 1.1 + 1e6, `JS heap grew from ${mb(first.js)} to ${mb(last.js)} MB`);
     assert.ok(first.wasm > 0, "the page reports its wasm memory");
-    assert.ok(last.wasm <= first.wasm * 1.1, `wasm memory grew from ${mb(first.wasm)} to ${mb(last.wasm)} MB`);
+    // wasm memory never shrinks: it steps up once to the allocator's high-water mark (a few
+    // 64 KiB pages), while a leak (one run's thumbnails kept, say) grows with every run.
+    assert.ok(last.wasm <= first.wasm * 1.1 + 1e6, `wasm memory grew from ${mb(first.wasm)} to ${mb(last.wasm)} MB`);
     assert.deepEqual(errors, []);
   } finally {
     await page.close();
