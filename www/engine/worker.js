@@ -14,7 +14,11 @@ async function init({ id, threaded, threads }) {
     try {
       const m = await import("./pkg/threaded/interleave_web.js");
       await m.default();
-      await m.initThreadPool(threads);
+      // Nested workers that cannot start leave initThreadPool pending for ever: give up on
+      // threads then, and run the plain build.
+      let timer;
+      const late = new Promise((_, no) => (timer = setTimeout(() => no(new Error("its threads did not start within 15 s")), 15_000)));
+      await Promise.race([m.initThreadPool(threads), late]).finally(() => clearTimeout(timer));
       Engine = m.Engine;
     } catch (e) {
       reason = `the threaded engine failed to start: ${e && e.message ? e.message : e}`;

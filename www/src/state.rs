@@ -330,6 +330,16 @@ impl Reducible for State {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        // Most progress ticks change nothing: keep the same state, so nothing re-renders.
+        if let Action::Progress(kind, done, total) = &action {
+            let now = RunStatus::Running {
+                done: *done,
+                total: *total,
+            };
+            if self.runs.iter().any(|(k, st)| k == kind && *st == now) {
+                return self;
+            }
+        }
         let mut s = (*self).clone();
         match action {
             // The controls are locked while a run is in progress: results always describe the
@@ -358,25 +368,25 @@ impl Reducible for State {
                 }
             }
             Action::Cancelled => s.phase = Phase::Cancelled,
+            // Another batch: results of the last one would be shown under the new names.
             Action::AddFiles(files, refused) => {
                 if !s.phase.busy() {
                     s.own.extend(files);
                     s.refused = refused;
+                    s.runs = waiting(&s.config);
+                    s.phase = Phase::Idle;
                 }
             }
             Action::ClearFiles => {
                 if !s.phase.busy() {
                     s.own.clear();
                     s.refused.clear();
+                    s.runs = waiting(&s.config);
+                    s.phase = Phase::Idle;
                 }
             }
             Action::Progress(kind, done, total) => {
-                let now = RunStatus::Running { done, total };
-                // Most ticks change nothing: keep the same state, so nothing re-renders.
-                if s.runs.iter().any(|(k, st)| *k == kind && *st == now) {
-                    return self;
-                }
-                set(&mut s, kind, now)
+                set(&mut s, kind, RunStatus::Running { done, total })
             }
             Action::Settled(kind, status) => set(&mut s, kind, status),
             Action::AllDone => s.phase = Phase::Done,

@@ -162,7 +162,7 @@ pub fn App() -> Html {
                     { "Export trace (JSON)" }
                 </button>
             </section>
-            <Gallery runs={state.runs.clone()} names={names} />
+            <Gallery finished={state.runs.iter().find_map(|(_, s)| s.finished().cloned())} names={names} />
             <footer>
                 { if state.caps.isolated {
                     "Cross-origin isolated: timers resolve to 5 µs; threads share one wasm memory."

@@ -4,19 +4,19 @@ use std::io::Write;
 
 use std::rc::Rc;
 
-use interleave::technique::{TechniqueKind, CANCELLED};
+use interleave::technique::CANCELLED;
 use yew::prelude::*;
 use zip::write::SimpleFileOptions;
 
 use crate::runtime::browser;
-use crate::state::{Finished, RunStatus, Thumb};
+use crate::state::{Finished, Thumb};
 
 /// Props of [`Gallery`].
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    /// Every technique's status; the gallery shows the first finished one's thumbnails
-    /// (every technique makes byte-identical thumbnails).
-    pub runs: Vec<(TechniqueKind, RunStatus)>,
+    /// The first technique that ran (every technique makes byte-identical thumbnails). Compared
+    /// by identity: progress elsewhere does not re-render the gallery.
+    pub finished: Option<Rc<Finished>>,
     /// The name of each image, in task order.
     pub names: Rc<Vec<String>>,
 }
@@ -35,7 +35,7 @@ fn zip(thumbs: &[&Thumb]) -> zip::result::ZipResult<Vec<u8>> {
 /// The gallery.
 #[function_component]
 pub fn Gallery(props: &Props) -> Html {
-    let Some(finished) = props.runs.iter().find_map(|(_, s)| s.finished().cloned()) else {
+    let Some(finished) = props.finished.clone() else {
         return html! {};
     };
     let download = {

@@ -161,7 +161,7 @@ impl Runtime {
                 .any(|&k| place(k) == Place::MainThread)
         {
             main_thread::warm_up(&job, warm_up, &stop.cancel).await;
-            self.main_warm.set(true);
+            self.main_warm.set(!stop.fired());
         }
         dispatch.dispatch(Action::Started);
 
@@ -190,7 +190,12 @@ impl Runtime {
                 }
             };
             let status = match checked(status) {
-                RunStatus::Done(f) if stop.fired() => RunStatus::Cancelled(Some(f)),
+                // Only if the cancel stopped something: a technique that finished is done.
+                RunStatus::Done(f) if stop.fired() && f.thumbs.iter().any(is_cancelled) => {
+                    RunStatus::Cancelled(Some(f))
+                }
+                // A worker that did not stop in time was terminated: still a cancel, not a fault.
+                RunStatus::Failed(_) if stop.fired() => RunStatus::Cancelled(None),
                 other => other,
             };
             dispatch.dispatch(Action::Settled(kind, status));
@@ -211,8 +216,14 @@ impl Runtime {
     ) -> RunStatus {
         let engine = match self.engine(state, warm_up, deadline, stop).await {
             Ok(engine) => engine,
-            Err(e) => return RunStatus::Failed(format!("the engine worker did not start: {e}")),
+            Err(e) => {
+                self.drop_dead_engine();
+                return RunStatus::Failed(format!("the engine worker did not start: {e}"));
+            }
         };
+        if stop.fired() {
+            return RunStatus::Cancelled(None);
+        }
         if place(kind) == Place::Pool && !engine.threaded {
             return RunStatus::Unavailable(
                 engine
@@ -237,10 +248,7 @@ impl Runtime {
         match ran.await {
             Ok(out) => RunStatus::Done(Rc::new(browser::finished(out.trace, out.outcomes, build))),
             Err(e) => {
-                if engine.dead().is_some() {
-                    // Terminated: the next technique or run starts a fresh one.
-                    self.engine.borrow_mut().take();
-                }
+                self.drop_dead_engine();
                 RunStatus::Failed(e)
             }
         }
@@ -258,17 +266,22 @@ impl Runtime {
         let threads = if threaded { state.threads() } else { 1 };
         let fits = |e: &WorkerBridge| e.threads == threads || (threaded && !e.threaded);
         let current = self.engine.borrow().clone();
-        if let Some(e) = current.filter(|e| fits(e) && e.dead().is_none()) {
-            return Ok(e);
-        }
-        self.engine.borrow_mut().take();
-        self.engine_warm.set(false);
-        let start = Deadline {
-            silence_ms: 30_000.0,
+        let engine = match current.filter(|e| fits(e) && e.dead().is_none()) {
+            Some(e) => e,
+            None => {
+                self.engine.borrow_mut().take();
+                self.engine_warm.set(false);
+                let start = Deadline {
+                    silence_ms: 30_000.0,
+                };
+                let engine = WorkerBridge::start("engine worker", threaded, threads, start).await?;
+                let engine = Rc::new(engine);
+                *self.engine.borrow_mut() = Some(engine.clone());
+                engine
+            }
         };
-        let engine = Rc::new(WorkerBridge::start("engine worker", threaded, threads, start).await?);
-        *self.engine.borrow_mut() = Some(engine.clone());
-        if !self.engine_warm.get() {
+        // Also a live engine whose warm-up was cancelled: measured code must be warm.
+        if !self.engine_warm.get() && !stop.fired() {
             // Only the code needs warming: no simulated network.
             let local = Config {
                 network: interleave::network::Network::LOCAL,
@@ -282,6 +295,26 @@ impl Runtime {
         }
         Ok(engine)
     }
+}
+
+impl Runtime {
+    /// A terminated engine worker is never reused: the next technique or run starts a fresh one.
+    fn drop_dead_engine(&self) {
+        let dead = self
+            .engine
+            .borrow()
+            .as_ref()
+            .is_some_and(|e| e.dead().is_some());
+        if dead {
+            self.engine.borrow_mut().take();
+        }
+    }
+}
+
+fn is_cancelled(thumb: &Result<crate::state::Thumb, String>) -> bool {
+    thumb
+        .as_ref()
+        .is_err_and(|e| e == interleave::technique::CANCELLED)
 }
 
 /// A trace that is not well formed (say, worker clocks not aligned) is a failure, not a result.

@@ -19,7 +19,7 @@ pub use interleave_web::platform::js_error;
 use interleave_web::platform::PerfClock;
 use interleave_web::protocol::{from_js, to_js, FromWorker, RequestId, TaskOutcome, ToWorker};
 use wasm_bindgen::prelude::*;
-use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
+use web_sys::{ErrorEvent, Event, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use super::signal::Signal;
 use interleave::platform::Clock;
@@ -38,7 +38,7 @@ const CANCEL_GRACE_MS: f64 = 1_000.0;
 const TICK_MS: u32 = 100;
 
 struct Pending {
-    progress: Box<dyn Fn(u32)>,
+    progress: Rc<dyn Fn(u32)>,
     reply: oneshot::Sender<Result<FromWorker, String>>,
 }
 
@@ -73,7 +73,7 @@ pub struct WorkerBridge {
     /// Why the threaded build did not start, when it was asked for.
     pub threads_error: Option<String>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+    _on_error: Closure<dyn FnMut(Event)>,
 }
 
 /// A technique's result as the worker sends it.
@@ -119,11 +119,14 @@ impl WorkerBridge {
         };
         let on_error = {
             let inbox = inbox.clone();
-            // A load error or an uncaught exception (a trap: under panic=abort a panic is one).
-            Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
-                inbox
-                    .borrow_mut()
-                    .kill(format!("the worker crashed: {}", e.message()));
+            // An uncaught exception (a trap: under panic=abort a panic is one) is an ErrorEvent;
+            // a script that fails to load is a plain Event.
+            Closure::<dyn FnMut(Event)>::new(move |e: Event| {
+                let why = match e.dyn_ref::<ErrorEvent>() {
+                    Some(e) => format!("the worker crashed: {}", e.message()),
+                    None => "the worker's script failed to load".to_string(),
+                };
+                inbox.borrow_mut().kill(why);
             })
         };
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -249,7 +252,7 @@ impl WorkerBridge {
             inbox.next_id += 1;
             let id = inbox.next_id;
             let pending = Pending {
-                progress: Box::new(progress),
+                progress: Rc::new(progress),
                 reply: tx,
             };
             inbox.requests.insert(id, pending);
@@ -309,6 +312,9 @@ impl WorkerBridge {
 
 impl Drop for WorkerBridge {
     fn drop(&mut self) {
+        // Detached first: a late event must not reach the closures freed with `self`.
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
         self.shut_down("the worker was stopped");
     }
 }
@@ -325,8 +331,11 @@ fn deliver(inbox: &Rc<RefCell<Inbox>>, data: JsValue) {
             return inbox_ref.kill(format!("the worker panicked: {message}"))
         }
         FromWorker::Progress { id, done } => {
-            if let Some(p) = inbox_ref.requests.get(id) {
-                (p.progress)(*done);
+            // Called with the inbox free: the callback may do anything.
+            let progress = inbox_ref.requests.get(id).map(|p| p.progress.clone());
+            drop(inbox_ref);
+            if let Some(progress) = progress {
+                progress(*done);
             }
             return;
         }
