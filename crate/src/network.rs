@@ -2,7 +2,10 @@
 //! jitter, bandwidth and the connection limit are added by the engine, the same way for every
 //! technique. The page labels these numbers as simulated.
 
+use std::any::Any;
 use std::sync::{Condvar, Mutex};
+
+use futures::future::LocalBoxFuture;
 
 use serde::{Deserialize, Serialize};
 
@@ -51,6 +54,13 @@ impl Network {
         };
         f64::from(self.latency_ms) + jitter + transfer
     }
+}
+
+/// Connection slots handed out from elsewhere: a process asks its coordinator for one, so the
+/// limit holds across processes (the round trip is part of what a request costs).
+pub trait Gate {
+    /// Waits for a slot; dropping what it returns gives the slot back.
+    fn acquire(&self) -> LocalBoxFuture<'_, Box<dyn Any>>;
 }
 
 /// One run's way to the images: the dial, and `connections` slots shared by every task of the
@@ -121,7 +131,28 @@ impl Link {
         clock: &dyn Clock,
         events: &dyn EventLoop,
     ) -> (Result<Vec<u8>, String>, f64, f64) {
-        let _slot = self.gate.acquire().await;
+        self.fetch_via(None, source, task, clock, events).await
+    }
+
+    /// [`fetch`](Self::fetch), with the connection slot taken from `gate` when there is one
+    /// (a process's slots are its coordinator's, shared by every process of the run).
+    pub async fn fetch_via(
+        &self,
+        gate: Option<&dyn Gate>,
+        source: &dyn Source,
+        task: u32,
+        clock: &dyn Clock,
+        events: &dyn EventLoop,
+    ) -> (Result<Vec<u8>, String>, f64, f64) {
+        // Held until the request is done: the coordinator's slot, or this link's.
+        let _remote = match gate {
+            Some(gate) => Some(gate.acquire().await),
+            None => None,
+        };
+        let _local = match gate {
+            Some(_) => None,
+            None => Some(self.gate.acquire().await),
+        };
         let start = clock.now_us();
         let bytes = source.get(task).await;
         if let Ok(b) = &bytes {
@@ -238,6 +269,39 @@ mod tests {
         let (got, _, _) = link.fetch_blocking(&source, 0, &clock, &stop);
         assert_eq!(got, Err(CANCELLED.to_string()));
         assert!(clock.now_us() - start < 30_000.0);
+    }
+
+    #[test]
+    fn a_gate_holds_the_limit_across_links() {
+        use crate::platform::{MemorySource, NativeLoop, SystemClock};
+        use futures::executor::block_on;
+        use futures::future::join_all;
+        use std::sync::Arc;
+
+        /// The coordinator's slots, shared by every "process" (each with a link of its own).
+        struct Shared(Arc<async_lock::Semaphore>);
+        impl Gate for Shared {
+            fn acquire(&self) -> LocalBoxFuture<'_, Box<dyn Any>> {
+                Box::pin(async { Box::new(self.0.acquire_arc().await) as Box<dyn Any> })
+            }
+        }
+        let source = MemorySource(vec![vec![1; 10]; 4]);
+        let net = Network {
+            latency_ms: 20,
+            jitter_ms: 0,
+            bandwidth_mbps: 0,
+            connections: 6,
+        };
+        let gate = Shared(Arc::new(async_lock::Semaphore::new(1)));
+        let links: Vec<Link> = (0..4).map(|_| Link::new(net, 1)).collect();
+        let clock = SystemClock;
+        let got = block_on(join_all(links.iter().enumerate().map(|(t, link)| {
+            link.fetch_via(Some(&gate), &source, t as u32, &clock, &NativeLoop)
+        })));
+        // One slot for all four links: their requests never overlap.
+        let mut spans: Vec<(f64, f64)> = got.iter().map(|(_, s, e)| (*s, *e)).collect();
+        spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+        assert!(spans.windows(2).all(|w| w[1].0 >= w[0].1), "{spans:?}");
     }
 
     #[test]

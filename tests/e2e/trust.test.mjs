@@ -3,7 +3,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { serve, launch, open, settled } from "./support.mjs";
+import { serve, launch, open, settled, exportTrace, spansOf, taskSpans, anyOverlap } from "./support.mjs";
 
 const ALL = ["sequential", "sequential-main", "threads", "gil", "cooperative", "processes"];
 
@@ -127,3 +127,22 @@ for (const [fault, expectFailed] of [
     }
   });
 }
+
+test("the connection limit holds across processes: the coordinator hands out the slots", async () => {
+  const server = await serve({ isolated: true });
+  const query = "techniques=processes&set=small&images=6&latency=60&connections=1&threads=2&autorun=1";
+  const { page, errors } = await open(browser, `${server.url}?${query}`);
+  try {
+    assert.equal(await settled(page), "done");
+    const spans = spansOf(await exportTrace(page), "Processes");
+    const fetches = taskSpans(spans, "blocked", ["fetch"]);
+    assert.equal(fetches.length, 6);
+    assert.equal(new Set(fetches.map((s) => s.tid)).size, 2, "both processes fetched");
+    // One connection for both processes: their requests never overlap (beyond clock rounding).
+    assert.equal(anyOverlap(fetches, 100), null);
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+    server.close();
+  }
+});

@@ -20,7 +20,9 @@ pub use crate::kind::TechniqueKind;
 pub use cooperative::Cooperative;
 #[cfg(feature = "threads")]
 pub use parallel::{Gil, Threads};
-pub use processes::{process_task, Process, ProcessReply, Processes, Spawner, MAX_CRASHES};
+pub use processes::{
+    process_task, process_task_via, Process, ProcessReply, Processes, Spawner, MAX_CRASHES,
+};
 pub use sequential::Sequential;
 
 use std::sync::Arc;

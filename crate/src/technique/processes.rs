@@ -9,6 +9,7 @@ use super::{
     finish, is_cancelled, report, Env, Job, Outcome, RunOutput, Technique, TechniqueKind, CANCELLED,
 };
 use crate::budget::PixelBudget;
+use crate::network::Gate;
 use crate::trace::{Lane, Span, Stage, State};
 
 /// What a process sends back for one task.
@@ -44,12 +45,25 @@ pub const MAX_CRASHES: u32 = 2;
 /// What a process does with one task: fetch (awaited), then the CPU stages. The browser's
 /// process worker and the native test double both run exactly this.
 pub async fn process_task(job: &Job, env: &Env<'_>, task: u32) -> ProcessReply {
+    process_task_via(job, env, task, None).await
+}
+
+/// [`process_task`], taking its connection slot from `gate` (the coordinator's) when given.
+pub async fn process_task_via(
+    job: &Job,
+    env: &Env<'_>,
+    task: u32,
+    gate: Option<&dyn Gate>,
+) -> ProcessReply {
     let spans = RefCell::new(Vec::with_capacity(4));
     // A process keeps no state between tasks but its memory: one link and one budget per task
     // are enough, as each process has one task in flight.
     let link = job.link();
     let budget = PixelBudget::new(job.budget_px);
-    let hook = Awaiting::new(&link, job, env, false);
+    let hook = Awaiting {
+        gate,
+        ..Awaiting::new(&link, job, env, false)
+    };
     let at = At {
         clock: env.clock,
         lane: 0,

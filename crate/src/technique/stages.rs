@@ -13,7 +13,7 @@ use futures::future::{select, Either};
 
 use super::{Env, Job, Outcome, CANCELLED};
 use crate::budget::{image_pixels, BudgetError, PixelBudget, Reservation};
-use crate::network::Link;
+use crate::network::{Gate, Link};
 use crate::pipeline::{self, ThumbSpec};
 use crate::platform::{Cancel, Clock, EventLoop, Source};
 use crate::trace::{Span, Stage, State};
@@ -190,6 +190,8 @@ pub(crate) struct Awaiting<'a> {
     pub cancel: &'a Cancel,
     /// Yield before every stage.
     pub yields: bool,
+    /// Where connection slots come from, when not from `link` (a process's coordinator).
+    pub gate: Option<&'a dyn Gate>,
 }
 
 impl<'a> Awaiting<'a> {
@@ -203,6 +205,7 @@ impl<'a> Awaiting<'a> {
             events: env.events,
             cancel: env.cancel,
             yields,
+            gate: None,
         }
     }
 }
@@ -227,7 +230,7 @@ impl Hook for Awaiting<'_> {
         let start = self.clock.now_us();
         let fetch = self
             .link
-            .fetch(self.source, at.task, self.clock, self.events);
+            .fetch_via(self.gate, self.source, at.task, self.clock, self.events);
         // A cancel does not wait out a long (simulated) latency.
         match select(Box::pin(fetch), self.cancel.cancelled()).await {
             Either::Left((fetched, _)) => fetched,

@@ -2,8 +2,9 @@
 //! workers), typed on both sides and carried by `serde-wasm-bindgen`: no hand-built objects.
 //!
 //! Every request carries an `id`; the worker answers it once (`Ready`, `Configured`, `Ran`,
-//! `TaskDone` or `Error`), may send `Progress` for it before that, and sends `Panic` (with no
-//! id) when its Rust code panicked: the worker is dead from then on.
+//! `TaskDone` or `Error`), may send `Progress` for it before that (a task: `Slot` and `Release`
+//! for its connection slot, which the page answers with `Grant`), and sends `Panic` (with no id)
+//! when its Rust code panicked: the worker is dead from then on.
 
 use interleave::config::Config;
 use interleave::technique::TechniqueKind;
@@ -53,6 +54,11 @@ pub enum ToWorker {
         id: RequestId,
         /// The task.
         task: u32,
+    },
+    /// A connection slot for task request `id`, which asked for one with `Slot`.
+    Grant {
+        /// The task request.
+        id: RequestId,
     },
     /// Stop request `id` at the next stage boundary and answer it with what is done.
     Cancel {
@@ -123,6 +129,17 @@ pub enum FromWorker {
         outcome: TaskOutcome,
         /// When the reply was sent, µs: the transfer starts there.
         sent_us: f64,
+    },
+    /// Task request `id` needs a connection slot of the run's (answered with `Grant`): the
+    /// connection limit holds across processes.
+    Slot {
+        /// The task request.
+        id: RequestId,
+    },
+    /// Task request `id` is done with its slot.
+    Release {
+        /// The task request.
+        id: RequestId,
     },
     /// The request failed.
     Error {

@@ -8,11 +8,13 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
+use futures::channel::oneshot;
 use futures::future::LocalBoxFuture;
 use interleave::config::Config;
+use interleave::network::Gate;
 use interleave::platform::{Cancel, Progress, Source};
 use interleave::technique::{
-    process_task, Env, Job, Outcome, RunOutput, Sequential, Technique, TechniqueKind,
+    process_task_via, Env, Job, Outcome, RunOutput, Sequential, Technique, TechniqueKind,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -35,7 +37,11 @@ const HOME: &str = "engine worker";
 pub struct Engine {
     job: Rc<RefCell<Option<Job>>>,
     cancels: Rc<RefCell<HashMap<RequestId, Arc<Cancel>>>>,
+    grants: Grants,
 }
+
+/// Tasks waiting for the page to grant them a connection slot.
+type Grants = Rc<RefCell<HashMap<RequestId, oneshot::Sender<()>>>>;
 
 #[wasm_bindgen]
 impl Engine {
@@ -47,6 +53,7 @@ impl Engine {
         Engine {
             job: Rc::default(),
             cancels: Rc::default(),
+            grants: Rc::default(),
         }
     }
 
@@ -80,6 +87,11 @@ impl Engine {
                 *self.job.borrow_mut() = Some(job(&config, urls, fault));
                 post(&FromWorker::Configured { id });
             }
+            ToWorker::Grant { id } => {
+                if let Some(granted) = self.grants.borrow_mut().remove(&id) {
+                    let _ = granted.send(());
+                }
+            }
             ToWorker::Cancel { id } => {
                 if let Some(cancel) = self.cancels.borrow().get(&id) {
                     cancel.cancel();
@@ -95,18 +107,24 @@ impl Engine {
                     })
                 })
             }),
-            ToWorker::Task { id, task } => self.spawn(id, move |job, cancel| {
-                Box::pin(async move {
-                    let env = env(&interleave::platform::NoProgress, &cancel, "process");
-                    let reply = process_task(&job, &env, task).await;
-                    Ok(FromWorker::TaskDone {
-                        id,
-                        spans: reply.spans,
-                        outcome: png(reply.outcome),
-                        sent_us: reply.sent_us,
+            ToWorker::Task { id, task } => {
+                let gate = PageGate {
+                    id,
+                    grants: self.grants.clone(),
+                };
+                self.spawn(id, move |job, cancel| {
+                    Box::pin(async move {
+                        let env = env(&interleave::platform::NoProgress, &cancel, "process");
+                        let reply = process_task_via(&job, &env, task, Some(&gate)).await;
+                        Ok(FromWorker::TaskDone {
+                            id,
+                            spans: reply.spans,
+                            outcome: png(reply.outcome),
+                            sent_us: reply.sent_us,
+                        })
                     })
                 })
-            }),
+            }
         }
     }
 
@@ -257,5 +275,33 @@ impl Source for Faulty {
     fn get_blocking(&self, task: u32) -> Result<Vec<u8>, String> {
         self.check(task);
         self.urls.get_blocking(task)
+    }
+}
+
+/// A process's connection slots are the page's: asking is a message there and back.
+struct PageGate {
+    id: RequestId,
+    grants: Grants,
+}
+
+/// A granted slot; dropping it tells the page.
+struct PageSlot(RequestId);
+
+impl Drop for PageSlot {
+    fn drop(&mut self) {
+        post(&FromWorker::Release { id: self.0 });
+    }
+}
+
+impl Gate for PageGate {
+    fn acquire(&self) -> LocalBoxFuture<'_, Box<dyn std::any::Any>> {
+        Box::pin(async move {
+            let (tx, rx) = oneshot::channel();
+            self.grants.borrow_mut().insert(self.id, tx);
+            post(&FromWorker::Slot { id: self.id });
+            // A page that goes away cancels the task anyway: go on either way.
+            let _ = rx.await;
+            Box::new(PageSlot(self.id)) as Box<dyn std::any::Any>
+        })
     }
 }

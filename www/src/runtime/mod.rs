@@ -180,6 +180,9 @@ impl Runtime {
                         deadline,
                         stop: stop.clone(),
                         fault: self.fault_for(kind),
+                        slots: Arc::new(async_lock::Semaphore::new(
+                            config.network.connections.max(1) as usize,
+                        )),
                     };
                     main_thread::processes(&spawner, state.threads(), &job, dispatch, &stop.cancel)
                         .await

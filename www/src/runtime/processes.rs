@@ -7,6 +7,9 @@ use interleave::config::Config;
 use interleave::technique::{Process, ProcessReply};
 
 use std::rc::Rc;
+use std::sync::Arc;
+
+use async_lock::Semaphore;
 
 use super::workers::{Deadline, WorkerBridge};
 use super::Stop;
@@ -23,12 +26,15 @@ pub struct Spawner {
     pub stop: Rc<Stop>,
     /// Test-only: process 0 panics at this task.
     pub fault: Option<u32>,
+    /// The run's connection slots, shared by every process: the limit holds across them.
+    pub slots: Arc<Semaphore>,
 }
 
 struct WorkerProcess {
     bridge: WorkerBridge,
     deadline: Deadline,
     stop: Rc<Stop>,
+    slots: Arc<Semaphore>,
 }
 
 impl Process for WorkerProcess {
@@ -36,7 +42,7 @@ impl Process for WorkerProcess {
         Box::pin(async move {
             let reply = self
                 .bridge
-                .task(task, self.deadline, &self.stop.signal)
+                .task(task, self.deadline, &self.stop.signal, &self.slots)
                 .await?;
             Ok(ProcessReply {
                 spans: reply.spans,
@@ -64,6 +70,7 @@ impl interleave::technique::Spawner for Spawner {
                 bridge,
                 deadline: self.deadline,
                 stop: self.stop.clone(),
+                slots: self.slots.clone(),
             }) as Box<dyn Process>)
         })
     }

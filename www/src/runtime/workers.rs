@@ -7,6 +7,9 @@
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
+
+use async_lock::{Semaphore, SemaphoreGuardArc};
 
 use futures::channel::oneshot;
 use futures::future::{select, Either};
@@ -37,8 +40,12 @@ const CANCEL_GRACE_MS: f64 = 1_000.0;
 /// How often a waiting request checks its deadline, ms.
 const TICK_MS: u32 = 100;
 
+/// What a task does with its connection slot: asks for one (`true`) or gives it back.
+type SlotHandler = Rc<dyn Fn(RequestId, bool)>;
+
 struct Pending {
     progress: Rc<dyn Fn(u32)>,
+    slots: Option<SlotHandler>,
     reply: oneshot::Sender<Result<FromWorker, String>>,
 }
 
@@ -145,7 +152,7 @@ impl WorkerBridge {
             threaded,
             threads,
         };
-        match bridge.request(init, deadline, |_| {}, None).await? {
+        match bridge.request(init, deadline, |_| {}, None, None).await? {
             FromWorker::Ready {
                 threaded,
                 threads,
@@ -175,7 +182,7 @@ impl WorkerBridge {
             urls: urls.to_vec(),
             fault,
         };
-        match self.request(msg, deadline, |_| {}, None).await? {
+        match self.request(msg, deadline, |_| {}, None, None).await? {
             FromWorker::Configured { .. } => Ok(()),
             other => Err(unexpected(&other)),
         }
@@ -199,7 +206,10 @@ impl WorkerBridge {
             id,
             technique: kind,
         };
-        match self.request(msg, deadline, progress, Some(cancel)).await? {
+        match self
+            .request(msg, deadline, progress, Some(cancel), None)
+            .await?
+        {
             FromWorker::Ran {
                 trace, outcomes, ..
             } => Ok(WorkerOutput {
@@ -212,14 +222,39 @@ impl WorkerBridge {
 
     /// Runs one task as a process does. An `Err` means the process is dead (or would not stop
     /// when cancelled); a failed image is an `Ok` reply with a failed outcome.
+    /// Its connection slot comes from `slots`, shared by every process of the run.
     pub async fn task(
         &self,
         task: u32,
         deadline: Deadline,
         cancel: &Signal,
+        slots: &Arc<Semaphore>,
     ) -> Result<TaskReply, String> {
         let msg = |id| ToWorker::Task { id, task };
-        match self.request(msg, deadline, |_| {}, Some(cancel)).await? {
+        // The slot this task holds, if any; given back when the task is done at the latest.
+        let held: Rc<RefCell<Option<SemaphoreGuardArc>>> = Rc::default();
+        let handler: SlotHandler = {
+            let (worker, slots, held) = (self.worker.clone(), slots.clone(), held.clone());
+            Rc::new(move |id, wanted| {
+                if !wanted {
+                    held.borrow_mut().take();
+                    return;
+                }
+                let (worker, slots, held) = (worker.clone(), slots.clone(), held.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    let slot = slots.acquire_arc().await;
+                    *held.borrow_mut() = Some(slot);
+                    if let Ok(grant) = to_js(&ToWorker::Grant { id }) {
+                        let _ = worker.post_message(&grant);
+                    }
+                });
+            })
+        };
+        let reply = self
+            .request(msg, deadline, |_| {}, Some(cancel), Some(handler))
+            .await;
+        held.borrow_mut().take();
+        match reply? {
             FromWorker::TaskDone {
                 spans,
                 outcome,
@@ -242,6 +277,7 @@ impl WorkerBridge {
         deadline: Deadline,
         progress: impl Fn(u32) + 'static,
         cancel: Option<&Signal>,
+        slots: Option<SlotHandler>,
     ) -> Result<FromWorker, String> {
         let (tx, mut rx) = oneshot::channel();
         let id = {
@@ -253,6 +289,7 @@ impl WorkerBridge {
             let id = inbox.next_id;
             let pending = Pending {
                 progress: Rc::new(progress),
+                slots,
                 reply: tx,
             };
             inbox.requests.insert(id, pending);
@@ -329,6 +366,15 @@ fn deliver(inbox: &Rc<RefCell<Inbox>>, data: JsValue) {
     let id = match &msg {
         FromWorker::Panic { message } => {
             return inbox_ref.kill(format!("the worker panicked: {message}"))
+        }
+        FromWorker::Slot { id } | FromWorker::Release { id } => {
+            let wanted = matches!(msg, FromWorker::Slot { .. });
+            let handler = inbox_ref.requests.get(id).and_then(|p| p.slots.clone());
+            drop(inbox_ref);
+            if let Some(handler) = handler {
+                handler(*id, wanted);
+            }
+            return;
         }
         FromWorker::Progress { id, done } => {
             // Called with the inbox free: the callback may do anything.
