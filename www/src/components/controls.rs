@@ -228,6 +228,7 @@ pub fn Controls(props: &Props) -> Html {
                     </p>
                 }
             </fieldset>
+            <div class="actions">
             <button class="run" data-testid="run-button" disabled={props.busy} onclick={run}>
                 { if props.busy { "Running…" } else { "Run" } }
             </button>
@@ -237,6 +238,7 @@ pub fn Controls(props: &Props) -> Html {
                     { "Cancel" }
                 </button>
             }
+            </div>
         </section>
     }
 }
