@@ -403,12 +403,3 @@ mod tests {
         assert_eq!(paths[16], paths[0]);
     }
 }
-
-/// Random and mutated query strings never panic, and what they read survives a round trip.
-#[cfg(test)]
-#[test]
-fn fuzzed_queries_never_panic_and_round_trip() {
-    use crate::corpus::fuzz::{fuzz_query, Budget};
-    let report = fuzz_query(1, Budget::Executions(20_000));
-    assert!(report.findings.is_empty(), "{:#?}", report.findings);
-}

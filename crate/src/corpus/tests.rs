@@ -117,3 +117,11 @@ fn a_short_fuzz_run_finds_nothing() {
     assert!(found.is_empty(), "{found:#?}");
     assert_eq!(report.executions, 8000);
 }
+
+/// Random and mutated URL query strings never panic, and what they read survives a round trip.
+#[test]
+fn fuzzed_queries_never_panic_and_round_trip() {
+    use crate::corpus::fuzz::{fuzz_query, Budget};
+    let report = fuzz_query(1, Budget::Executions(20_000));
+    assert!(report.findings.is_empty(), "{:#?}", report.findings);
+}

@@ -5,7 +5,6 @@
 //! terminated and never reused: the caller starts a fresh one.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -20,9 +19,13 @@ use interleave::technique::{Outcome, TechniqueKind};
 use interleave::trace::{Span, Trace};
 pub use interleave_web::platform::js_error;
 use interleave_web::platform::PerfClock;
-use interleave_web::protocol::{from_js, to_js, FromWorker, RequestId, TaskOutcome, ToWorker};
+use interleave_web::protocol::{to_js, FromWorker, RequestId, TaskOutcome, ToWorker};
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, Event, MessageEvent, Worker, WorkerOptions, WorkerType};
+
+mod inbox;
+
+use inbox::{deliver, Inbox, Pending, SlotHandler};
 
 use super::signal::Signal;
 use interleave::platform::Clock;
@@ -39,35 +42,6 @@ pub struct Deadline {
 const CANCEL_GRACE_MS: f64 = 1_000.0;
 /// How often a waiting request checks its deadline, ms.
 const TICK_MS: u32 = 100;
-
-/// What a task does with its connection slot: asks for one (`true`) or gives it back.
-type SlotHandler = Rc<dyn Fn(RequestId, bool)>;
-
-struct Pending {
-    progress: Rc<dyn Fn(u32)>,
-    slots: Option<SlotHandler>,
-    reply: oneshot::Sender<Result<FromWorker, String>>,
-}
-
-#[derive(Default)]
-struct Inbox {
-    next_id: RequestId,
-    requests: HashMap<RequestId, Pending>,
-    /// When the worker last said anything, µs.
-    heard_us: f64,
-    /// Why the worker is unusable: every request fails at once from then on.
-    dead: Option<String>,
-}
-
-impl Inbox {
-    /// The worker is gone: fail every request in flight with `why`.
-    fn kill(&mut self, why: String) {
-        for (_, p) in self.requests.drain() {
-            let _ = p.reply.send(Err(why.clone()));
-        }
-        self.dead.get_or_insert(why);
-    }
-}
 
 /// A worker running `worker.js`, started and ready. Dropping it terminates the worker.
 pub struct WorkerBridge {
@@ -354,52 +328,6 @@ impl Drop for WorkerBridge {
         self.worker.set_onerror(None);
         self.shut_down("the worker was stopped");
     }
-}
-
-fn deliver(inbox: &Rc<RefCell<Inbox>>, data: JsValue) {
-    let mut inbox_ref = inbox.borrow_mut();
-    inbox_ref.heard_us = PerfClock.now_us();
-    let msg = match from_js::<FromWorker>(data) {
-        Ok(msg) => msg,
-        Err(e) => return inbox_ref.kill(format!("the worker said something unreadable: {e}")),
-    };
-    let id = match &msg {
-        FromWorker::Panic { message } => {
-            return inbox_ref.kill(format!("the worker panicked: {message}"))
-        }
-        FromWorker::Slot { id } | FromWorker::Release { id } => {
-            let wanted = matches!(msg, FromWorker::Slot { .. });
-            let handler = inbox_ref.requests.get(id).and_then(|p| p.slots.clone());
-            drop(inbox_ref);
-            if let Some(handler) = handler {
-                handler(*id, wanted);
-            }
-            return;
-        }
-        FromWorker::Progress { id, done } => {
-            // Called with the inbox free: the callback may do anything.
-            let progress = inbox_ref.requests.get(id).map(|p| p.progress.clone());
-            drop(inbox_ref);
-            if let Some(progress) = progress {
-                progress(*done);
-            }
-            return;
-        }
-        FromWorker::Ready { id, .. }
-        | FromWorker::Configured { id }
-        | FromWorker::Ran { id, .. }
-        | FromWorker::TaskDone { id, .. }
-        | FromWorker::Error { id, .. } => *id,
-    };
-    let Some(pending) = inbox_ref.requests.remove(&id) else {
-        return;
-    };
-    drop(inbox_ref);
-    let reply = match msg {
-        FromWorker::Error { message, .. } => Err(message),
-        other => Ok(other),
-    };
-    let _ = pending.reply.send(reply);
 }
 
 fn thumbnail(outcome: TaskOutcome) -> Outcome {
