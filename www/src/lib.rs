@@ -3,6 +3,7 @@
 
 pub mod components;
 pub mod runtime;
+pub mod shared_url;
 pub mod state;
 
 pub use components::app::App;

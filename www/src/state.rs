@@ -2,12 +2,13 @@
 
 use std::rc::Rc;
 
-use gloo_file::ObjectUrl;
 use interleave::config::{Config, Notice};
 use interleave::stats;
 use interleave::technique::{TechniqueKind, CANCELLED};
 use interleave::trace::Trace;
 use yew::Reducible;
+
+pub use crate::shared_url::SharedUrl;
 
 /// What the browser offers.
 #[derive(Clone, Debug, PartialEq)]
@@ -54,34 +55,6 @@ impl Phase {
     /// Whether a run is in progress.
     pub fn busy(&self) -> bool {
         self.run_state() == "running"
-    }
-}
-
-/// An object URL, revoked when its last copy is dropped (gloo-file's `ObjectUrl` underneath).
-#[derive(Clone)]
-pub struct SharedUrl(Rc<ObjectUrl>);
-
-impl SharedUrl {
-    /// Shares `url`.
-    pub fn new(url: ObjectUrl) -> SharedUrl {
-        SharedUrl(Rc::new(url))
-    }
-
-    /// The URL.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for SharedUrl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl PartialEq for SharedUrl {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
     }
 }
 
