@@ -146,3 +146,23 @@ test("the connection limit holds across processes: the coordinator hands out the
     server.close();
   }
 });
+
+test("a worker that stops answering is taken for dead at its deadline, and replaced", async () => {
+  const server = await serve({ isolated: true });
+  // Test switch: the engine worker's code spins for ever at the first image (no message, no
+  // error): only the deadline (20 s here: no simulated network) can tell.
+  const query = "techniques=sequential,cooperative&set=small&images=3&fault=sequential:hang&autorun=1";
+  const { page } = await open(browser, `${server.url}?${query}`);
+  try {
+    assert.equal(await settled(page), "done");
+    assert.equal(await status(page, "sequential"), "failed");
+    assert.match(await page.getByTestId("error-sequential").textContent(), /stopped answering/);
+    assert.equal(await status(page, "cooperative"), "done", "the next technique ran");
+    await page.getByTestId("run-button").click();
+    assert.equal(await settled(page), "done");
+    assert.equal(await status(page, "sequential"), "done", "a fresh worker serves the next run");
+  } finally {
+    await page.close();
+    server.close();
+  }
+});

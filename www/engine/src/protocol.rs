@@ -37,9 +37,9 @@ pub enum ToWorker {
         config: Config,
         /// One URL per task.
         urls: Vec<String>,
-        /// Test-only: the task at which the worker's code panics, to test crash recovery.
+        /// Test-only: a fault to inject, to test crash and hang recovery.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        fault: Option<u32>,
+        fault: Option<Fault>,
     },
     /// Run a technique on the configured job (sequential, threads or the global lock).
     Run {
@@ -65,6 +65,15 @@ pub enum ToWorker {
         /// The request to stop.
         id: RequestId,
     },
+}
+
+/// Test-only: what goes wrong, and at which task, in a worker's code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fault {
+    /// The task whose fetch goes wrong.
+    pub task: u32,
+    /// Spin for ever (the worker stops answering) instead of panicking.
+    pub hang: bool,
 }
 
 /// A thumbnail as it crosses: its PNG file (a `Uint8Array`, not an array of numbers).

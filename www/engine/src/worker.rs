@@ -20,7 +20,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::platform::{BrowserLoop, PerfClock, UrlSource};
-use crate::protocol::{from_js, to_js, FromWorker, Png, RequestId, TaskOutcome, ToWorker};
+use crate::protocol::{from_js, to_js, Fault, FromWorker, Png, RequestId, TaskOutcome, ToWorker};
 
 #[cfg(feature = "threads")]
 pub use wasm_bindgen_rayon::init_thread_pool;
@@ -152,10 +152,10 @@ impl Engine {
     }
 }
 
-fn job(config: &Config, urls: Vec<String>, fault: Option<u32>) -> Job {
+fn job(config: &Config, urls: Vec<String>, fault: Option<Fault>) -> Job {
     let urls = UrlSource::new(urls);
     let source: Arc<dyn Source> = match fault {
-        Some(at) => Arc::new(Faulty { urls, at }),
+        Some(fault) => Arc::new(Faulty { urls, fault }),
         None => Arc::new(urls),
     };
     Job::new(source, config.thumb_spec(), config.network, config.seed)
@@ -246,17 +246,26 @@ impl Progress for PostedProgress {
     }
 }
 
-/// Test-only fault: the source panics when asked for task `at` (in whichever thread asks), so
-/// that tests can check that each kind of worker's death is survived.
+/// Test-only fault: the source panics (or spins for ever) when asked for the fault's task, in
+/// whichever thread asks, so that tests can check that each kind of worker's death or silence
+/// is survived.
 struct Faulty {
     urls: UrlSource,
-    at: u32,
+    fault: Fault,
 }
 
 impl Faulty {
     fn check(&self, task: u32) {
+        if task != self.fault.task {
+            return;
+        }
+        if self.fault.hang {
+            loop {
+                std::hint::spin_loop();
+            }
+        }
         #[allow(clippy::panic)]
-        if task == self.at {
+        {
             panic!("fault injected at image {task} (test switch)");
         }
     }

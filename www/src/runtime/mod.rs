@@ -15,6 +15,7 @@ use interleave::config::Config;
 use interleave::platform::Cancel;
 use interleave::technique::{Job, TechniqueKind, STAGES};
 use interleave_web::platform::UrlSource;
+use interleave_web::protocol::Fault;
 use yew::UseReducerDispatcher;
 
 use crate::state::{Action, RunStatus, State};
@@ -66,7 +67,7 @@ pub struct Runtime {
     engine_warm: Cell<bool>,
     main_warm: Cell<bool>,
     stop: RefCell<Option<Rc<Stop>>>,
-    fault: Cell<Option<TechniqueKind>>,
+    fault: Cell<Option<(TechniqueKind, bool)>>,
 }
 
 /// Images of the untimed warm-up run.
@@ -74,14 +75,19 @@ const WARM_UP_IMAGES: usize = 2;
 
 type Dispatch = UseReducerDispatcher<State>;
 
-/// Test-only switch (`?fault=<technique>`, read once at start-up): in the next run, that
-/// technique's worker code panics at its first image, so that end-to-end tests can check that
-/// every kind of worker's death is survived. Not part of the configuration or the link.
-fn fault_from_query() -> Option<TechniqueKind> {
+/// Test-only switch (`?fault=<technique>` or `?fault=<technique>:hang`, read once at start-up):
+/// in the next run, that technique's worker code panics (or spins for ever, so the worker stops
+/// answering) at its first image, so that end-to-end tests can check that every kind of
+/// worker's death or silence is survived. Not part of the configuration or the link.
+fn fault_from_query() -> Option<(TechniqueKind, bool)> {
     let query = browser::query();
-    form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
-        .find(|(k, _)| k == "fault")
-        .and_then(|(_, v)| TechniqueKind::from_id(&v))
+    let (_, value) = form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+        .find(|(k, _)| k == "fault")?;
+    let (id, hang) = match value.strip_suffix(":hang") {
+        Some(id) => (id.to_string(), true),
+        None => (value.to_string(), false),
+    };
+    TechniqueKind::from_id(&id).map(|kind| (kind, hang))
 }
 
 /// The longest a worker may stay silent, derived from the work: the slowest request, queued
@@ -107,9 +113,12 @@ impl Runtime {
         }
     }
 
-    /// The test-only fault for `kind` in this run: a panic at image 0.
-    fn fault_for(&self, kind: TechniqueKind) -> Option<u32> {
-        (self.fault.get() == Some(kind)).then_some(0)
+    /// The test-only fault for `kind` in this run: a panic or a hang at image 0.
+    fn fault_for(&self, kind: TechniqueKind) -> Option<Fault> {
+        match self.fault.get() {
+            Some((k, hang)) if k == kind => Some(Fault { task: 0, hang }),
+            _ => None,
+        }
     }
 
     /// Asks the run in progress to stop: every lane stops at its next stage boundary; what is

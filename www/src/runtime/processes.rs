@@ -12,6 +12,8 @@ use std::sync::Arc;
 use async_lock::Semaphore;
 
 use super::workers::{Deadline, WorkerBridge};
+use interleave_web::protocol::Fault;
+
 use super::Stop;
 
 /// Starts the processes of one run.
@@ -24,8 +26,8 @@ pub struct Spawner {
     pub deadline: Deadline,
     /// The run's cancel.
     pub stop: Rc<Stop>,
-    /// Test-only: process 0 panics at this task.
-    pub fault: Option<u32>,
+    /// Test-only: process 0 panics or hangs.
+    pub fault: Option<Fault>,
     /// The run's connection slots, shared by every process: the limit holds across them.
     pub slots: Arc<Semaphore>,
 }

@@ -19,7 +19,7 @@ use interleave::technique::{Outcome, TechniqueKind};
 use interleave::trace::{Span, Trace};
 pub use interleave_web::platform::js_error;
 use interleave_web::platform::PerfClock;
-use interleave_web::protocol::{to_js, FromWorker, RequestId, TaskOutcome, ToWorker};
+use interleave_web::protocol::{to_js, Fault, FromWorker, RequestId, TaskOutcome, ToWorker};
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, Event, MessageEvent, Worker, WorkerOptions, WorkerType};
 
@@ -142,12 +142,12 @@ impl WorkerBridge {
         }
     }
 
-    /// Gives the worker its job. `fault` (tests only) makes its code panic at that task.
+    /// Gives the worker its job. `fault` (tests only) makes its code panic or hang at a task.
     pub async fn configure(
         &self,
         config: &Config,
         urls: &[String],
-        fault: Option<u32>,
+        fault: Option<Fault>,
         deadline: Deadline,
     ) -> Result<(), String> {
         let msg = |id| ToWorker::Configure {
