@@ -1,0 +1,82 @@
+//! The URL round trip, corrections and presets.
+
+use super::*;
+
+#[test]
+fn defaults_round_trip_to_a_short_link() {
+    assert_eq!(Config::default().to_query(), "v=1");
+    assert_eq!(Config::from_query("?v=1"), (Config::default(), vec![]));
+    assert_eq!(Config::from_query(""), (Config::default(), vec![]));
+}
+
+#[test]
+fn every_field_round_trips() {
+    let c = Config {
+        techniques: vec![TechniqueKind::Sequential, TechniqueKind::Cooperative],
+        threads: Some(3),
+        images: 5,
+        set: SampleSet::Mixed,
+        thumb: 100,
+        network: Network {
+            latency_ms: 120,
+            jitter_ms: 30,
+            bandwidth_mbps: 50,
+            connections: 2,
+        },
+        seed: u64::MAX,
+        autorun: true,
+    };
+    assert_eq!(Config::from_query(&c.to_query()), (c, vec![]));
+}
+
+#[test]
+fn bad_values_are_corrected_with_a_notice() {
+    let (c, n) =
+        Config::from_query("threads=0&images=9999&set=huge&seed=-4&techniques=threads,nope&zoom=2");
+    assert_eq!(c.threads, Some(1));
+    assert_eq!(c.images, 64);
+    assert_eq!(c.set, SampleSet::Photos);
+    assert_eq!(c.seed, 1);
+    assert_eq!(c.techniques, vec![TechniqueKind::Threads]);
+    let params: Vec<&str> = n.iter().map(|n| n.param.as_str()).collect();
+    assert_eq!(
+        params,
+        ["threads", "images", "set", "seed", "techniques", "zoom"]
+    );
+}
+
+#[test]
+fn techniques_are_deduplicated_ordered_and_never_empty() {
+    let (c, _) = Config::from_query("techniques=cooperative,sequential,cooperative");
+    assert_eq!(
+        c.techniques,
+        vec![TechniqueKind::Sequential, TechniqueKind::Cooperative]
+    );
+    let (c, n) = Config::from_query("techniques=");
+    assert_eq!(c.techniques, TechniqueKind::ALL.to_vec());
+    assert_eq!(n.len(), 1);
+}
+
+#[test]
+fn presets_apply_and_are_recognised() {
+    let c = Config::default();
+    assert_eq!(Preset::matching(&c), Some(Preset::CpuBound));
+    for p in Preset::ALL {
+        let applied = p.apply(&c);
+        assert_eq!(Preset::matching(&applied), Some(p));
+        assert_eq!(Config::from_query(&applied.to_query()).0, applied);
+    }
+    assert!(Preset::IoBound.apply(&c).network.latency_ms > 0);
+}
+
+#[test]
+fn batches_longer_than_the_set_repeat_its_files() {
+    let c = Config {
+        images: 18,
+        ..Config::default()
+    };
+    let paths = c.sample_paths();
+    assert_eq!(paths.len(), 18);
+    assert_eq!(paths[0], "photos/00.jpg");
+    assert_eq!(paths[16], paths[0]);
+}
