@@ -4,8 +4,8 @@ use super::*;
 
 #[test]
 fn defaults_round_trip_to_a_short_link() {
-    assert_eq!(Config::default().to_query(), "v=1");
-    assert_eq!(Config::from_query("?v=1"), (Config::default(), vec![]));
+    assert_eq!(Config::default().to_query(), "v=2");
+    assert_eq!(Config::from_query("?v=2"), (Config::default(), vec![]));
     assert_eq!(Config::from_query(""), (Config::default(), vec![]));
 }
 
@@ -17,6 +17,7 @@ fn every_field_round_trips() {
         images: 5,
         set: SampleSet::Mixed,
         thumb: 100,
+        effort: Effort::Balanced,
         network: Network {
             latency_ms: 120,
             jitter_ms: 30,
@@ -79,4 +80,29 @@ fn batches_longer_than_the_set_repeat_its_files() {
     assert_eq!(paths.len(), 18);
     assert_eq!(paths[0], "photos/00.jpg");
     assert_eq!(paths[16], paths[0]);
+}
+
+#[test]
+fn version_1_links_keep_their_meaning() {
+    // Written when the page opened on 256 px thumbnails encoded fast, before `effort`.
+    let (old, notices) = Config::from_query("v=1&images=8");
+    assert!(notices.is_empty());
+    assert_eq!((old.thumb, old.effort, old.images), (256, Effort::Fast, 8));
+    assert_eq!(Config::from_query(&old.to_query()).0, old);
+    assert_ne!(Config::from_query("v=2&images=8").0.effort, Effort::Fast);
+}
+
+#[test]
+fn effort_round_trips_and_a_bad_one_is_noticed() {
+    for effort in Effort::ALL {
+        let c = Config {
+            effort,
+            ..Config::default()
+        };
+        assert_eq!(Config::from_query(&c.to_query()), (c, vec![]));
+    }
+    let (c, n) = Config::from_query("effort=ultra");
+    assert_eq!(c.effort, Config::default().effort);
+    assert_eq!(n.len(), 1);
+    assert!(n[0].message.contains("ultra"), "{}", n[0].message);
 }

@@ -182,7 +182,7 @@ pub fn check_pipeline(input: &[u8], spec: &ThumbSpec, limit: Duration) -> Result
                 small.width, small.height
             ));
         }
-        pipeline::encode(&small).map_err(|e| format!("encode failed: {e:#}"))?;
+        pipeline::encode(&small, spec.effort).map_err(|e| format!("encode failed: {e:#}"))?;
         Ok(String::new())
     }));
     let elapsed = start.elapsed();
@@ -222,9 +222,7 @@ pub fn fuzz_pipeline(seeds: &[Vec<u8>], seed: u64, budget: Budget, limit: Durati
         let other = &seeds[rng.usize(..seeds.len())];
         let input = mutate(&mut rng, base, other);
         // Small thumbnails reach every DCT scale; large ones the full-size paths.
-        let spec = ThumbSpec {
-            max_side: *rng.choice(&[1, 8, 64, 256, 4096]).unwrap_or(&256),
-        };
+        let spec = ThumbSpec::fit(*rng.choice(&[1, 8, 64, 256, 4096]).unwrap_or(&256));
         let t = Instant::now();
         if let Err(what) = check_pipeline(&input, &spec, limit) {
             report.record(what, &input);

@@ -15,7 +15,7 @@ pub use manifest::manifest_json;
 use png::{BitDepth, ColorType};
 
 /// The thumbnail size the expectations are for.
-pub const THUMB: ThumbSpec = ThumbSpec { max_side: 256 };
+pub const THUMB: ThumbSpec = ThumbSpec::fit(256);
 
 /// What the pipeline must make of a file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -374,7 +374,7 @@ pub fn check(case: &Case) -> Result<String, String> {
 pub fn run(bytes: &[u8], spec: &ThumbSpec) -> Result<(u32, u32), PipelineError> {
     let px = pipeline::decode(bytes, spec)?;
     let small = pipeline::resize(&px, spec)?;
-    let thumb = pipeline::encode(&small)?;
+    let thumb = pipeline::encode(&small, spec.effort)?;
     Ok((thumb.width, thumb.height))
 }
 

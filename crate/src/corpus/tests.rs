@@ -40,7 +40,7 @@ fn red_quarter(name: &str) -> (bool, bool) {
         .into_iter()
         .find(|c| c.name == name)
         .unwrap();
-    let px = pipeline::decode(&case.bytes, &ThumbSpec { max_side: 4096 }).unwrap();
+    let px = pipeline::decode(&case.bytes, &ThumbSpec::fit(4096)).unwrap();
     let at = |x: u32, y: u32| {
         let i = ((y * px.width + x) * if px.alpha { 4 } else { 3 }) as usize;
         (px.data[i], px.data[i + 1])
@@ -84,7 +84,7 @@ fn cmyk_and_ycck_jpegs_keep_their_colours() {
             .into_iter()
             .find(|c| c.name == name)
             .unwrap();
-        let px = pipeline::decode(&case.bytes, &ThumbSpec { max_side: 4096 }).unwrap();
+        let px = pipeline::decode(&case.bytes, &ThumbSpec::fit(4096)).unwrap();
         let diff: u64 = px
             .data
             .iter()

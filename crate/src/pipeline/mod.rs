@@ -27,6 +27,69 @@ pub use probe::{probe, ImageInfo};
 pub struct ThumbSpec {
     /// The longer side of the thumbnail in pixels; the aspect ratio is kept.
     pub max_side: u32,
+    /// How hard the encoder squeezes the PNG.
+    #[serde(default)]
+    pub effort: Effort,
+}
+
+impl ThumbSpec {
+    /// A thumbnail that fits in `max_side`, encoded fast.
+    pub const fn fit(max_side: u32) -> ThumbSpec {
+        ThumbSpec {
+            max_side,
+            effort: Effort::Fast,
+        }
+    }
+}
+
+/// How hard the PNG encoder works to make the thumbnail small: the knob that turns a cheap
+/// thumbnail into CPU-heavy work, as an image optimiser's "effort" setting does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Effort {
+    /// Fast deflate: what a service making thumbnails on demand does.
+    #[default]
+    Fast,
+    /// zlib's default level.
+    Balanced,
+    /// zlib's best level: several times the CPU of `Balanced` for a few per cent smaller files.
+    Max,
+}
+
+impl Effort {
+    /// Every effort, lightest first.
+    pub const ALL: [Effort; 3] = [Effort::Fast, Effort::Balanced, Effort::Max];
+
+    /// The id used in URLs.
+    pub fn id(self) -> &'static str {
+        match self {
+            Effort::Fast => "fast",
+            Effort::Balanced => "balanced",
+            Effort::Max => "max",
+        }
+    }
+
+    /// Parses an [`id`](Self::id).
+    pub fn from_id(id: &str) -> Option<Effort> {
+        Effort::ALL.into_iter().find(|e| e.id() == id)
+    }
+
+    /// A short description for the page.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Effort::Fast => "fast PNG compression",
+            Effort::Balanced => "zlib's default PNG compression",
+            Effort::Max => "maximum PNG compression (zlib level 9)",
+        }
+    }
+
+    fn compression(self) -> CompressionType {
+        match self {
+            Effort::Fast => CompressionType::Fast,
+            Effort::Balanced => CompressionType::Default,
+            Effort::Max => CompressionType::Best,
+        }
+    }
 }
 
 /// Decoded or resized pixels: 8-bit RGB or RGBA, rows top to bottom.
@@ -176,9 +239,8 @@ pub fn resize(src: &Pixels, spec: &ThumbSpec) -> Result<Pixels, PipelineError> {
     })
 }
 
-/// Encodes pixels as PNG (fast compression: thumbnails are small, and the stage should measure
-/// encoding work a real service would do, not an archival squeeze).
-pub fn encode(px: &Pixels) -> Result<Thumbnail, PipelineError> {
+/// Encodes pixels as PNG, compressed as hard as `effort` says.
+pub fn encode(px: &Pixels, effort: Effort) -> Result<Thumbnail, PipelineError> {
     let mut png = Vec::new();
     let colour = if px.alpha {
         ExtendedColorType::Rgba8
@@ -187,7 +249,7 @@ pub fn encode(px: &Pixels) -> Result<Thumbnail, PipelineError> {
     };
     PngEncoder::new_with_quality(
         &mut png,
-        CompressionType::Fast,
+        effort.compression(),
         image::codecs::png::FilterType::Adaptive,
     )
     .write_image(&px.data, px.width, px.height, colour)

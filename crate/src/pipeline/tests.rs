@@ -19,22 +19,22 @@ fn a_sample_becomes_a_png_thumbnail() {
         width: 640,
         height: 480,
     };
-    let thumb = ThumbSpec { max_side: 64 };
+    let thumb = ThumbSpec::fit(64);
     // Shrink-on-load: 640×480 for a 64 px thumbnail decodes at 1/8, 80×60.
     let px = decode(&sample_jpeg(&spec, 0), &thumb).unwrap();
     assert_eq!((px.width, px.height, px.alpha), (80, 60, false));
-    let full = decode(&sample_jpeg(&spec, 0), &ThumbSpec { max_side: 4096 }).unwrap();
+    let full = decode(&sample_jpeg(&spec, 0), &ThumbSpec::fit(4096)).unwrap();
     assert_eq!((full.width, full.height), (640, 480));
     let small = resize(&px, &thumb).unwrap();
     assert_eq!((small.width, small.height), (64, 48));
-    let thumb = encode(&small).unwrap();
+    let thumb = encode(&small, Effort::Fast).unwrap();
     let back = image::load_from_memory(&thumb.png).unwrap();
     assert_eq!((back.width(), back.height()), (64, 48));
 }
 
 #[test]
 fn corrupt_and_truncated_inputs_are_plain_errors() {
-    let t = ThumbSpec { max_side: 64 };
+    let t = ThumbSpec::fit(64);
     assert_eq!(
         decode(b"not an image", &t),
         Err(PipelineError::NotAnImage(Looks::Text))
@@ -118,8 +118,34 @@ fn rgba_pngs_keep_their_alpha() {
     PngEncoder::new(&mut png)
         .write_image(&[255u8; 40 * 20 * 4], 40, 20, ExtendedColorType::Rgba8)
         .unwrap();
-    let px = decode(&png, &ThumbSpec { max_side: 10 }).unwrap();
+    let px = decode(&png, &ThumbSpec::fit(10)).unwrap();
     assert!(px.alpha);
-    let thumb = encode(&resize(&px, &ThumbSpec { max_side: 10 }).unwrap()).unwrap();
+    let thumb = encode(&resize(&px, &ThumbSpec::fit(10)).unwrap(), Effort::Fast).unwrap();
     assert_eq!((thumb.width, thumb.height), (10, 5));
+}
+
+#[test]
+fn every_effort_is_lossless_and_more_effort_is_no_larger() {
+    let spec = SampleSpec {
+        seed: 1,
+        count: 1,
+        width: 640,
+        height: 480,
+    };
+    let px = decode(&sample_jpeg(&spec, 0), &ThumbSpec::fit(256)).unwrap();
+    let small = resize(&px, &ThumbSpec::fit(256)).unwrap();
+    let sizes: Vec<usize> = Effort::ALL
+        .iter()
+        .map(|&effort| {
+            let thumb = encode(&small, effort).unwrap();
+            let back = image::load_from_memory(&thumb.png).unwrap().into_rgb8();
+            assert_eq!(back.into_raw(), small.data, "{effort:?} changed the pixels");
+            thumb.png.len()
+        })
+        .collect();
+    assert!(sizes.windows(2).all(|w| w[1] <= w[0]), "sizes {sizes:?}");
+    assert!(sizes[2] < sizes[0], "max effort saved nothing: {sizes:?}");
+    for effort in Effort::ALL {
+        assert_eq!(Effort::from_id(effort.id()), Some(effort));
+    }
 }

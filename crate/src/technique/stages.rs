@@ -97,7 +97,10 @@ pub(crate) async fn run_task<H: Hook>(
     drop(bytes);
     let small = stage(hook, at, Stage::Resize, || pipeline::resize(&px, spec)).await?;
     drop((px, pixels));
-    stage(hook, at, Stage::Encode, || pipeline::encode(&small)).await
+    stage(hook, at, Stage::Encode, || {
+        pipeline::encode(&small, spec.effort)
+    })
+    .await
 }
 
 /// One stage: enter it through the hook, run `f`, record the span (with the error, if any).

@@ -4,7 +4,7 @@ use gloo_file::ObjectUrl;
 use interleave::budget::DEFAULT_BUDGET_PX;
 use interleave::config::{Config, Preset};
 use interleave::images::SampleSet;
-use interleave::pipeline::{MAX_IMAGE_PIXELS, MAX_SIDE};
+use interleave::pipeline::{Effort, MAX_IMAGE_PIXELS, MAX_SIDE};
 use interleave::technique::TechniqueKind;
 use web_sys::{FileList, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -136,14 +136,14 @@ pub fn Controls(props: &Props) -> Html {
         let (config, on_change) = (c.clone(), props.on_change.clone());
         html! {
             <button class={classes!("preset", (current == Some(p)).then_some("active"))}
-                data-testid={format!("preset-{}", p.id())} aria-pressed={(current == Some(p)).to_string()}
+                data-testid={format!("preset-{}", p.id())} aria-pressed={(current == Some(p)).to_string()} title={p.describe()}
                 onclick={Callback::from(move |_: MouseEvent| on_change.emit(p.apply(&config)))}>
                 { p.label() }
             </button>
         }
     });
-    let set_change = {
-        let edit = edit("set");
+    let select = |param: &'static str| {
+        let edit = edit(param);
         Callback::from(move |e: Event| {
             edit.emit(e.target_unchecked_into::<HtmlSelectElement>().value())
         })
@@ -175,6 +175,12 @@ pub fn Controls(props: &Props) -> Html {
             <fieldset class="presets" disabled={props.busy}>
                 <legend>{ "Presets" }</legend>
                 { for presets }
+                <p class="muted preset-note" data-testid="preset-description">
+                    { match current {
+                        Some(p) => format!("{}: {}.", p.label(), p.describe()),
+                        None => "Custom settings.".to_string(),
+                    } }
+                </p>
             </fieldset>
             <fieldset disabled={props.busy}>
                 <legend>{ "Techniques" }</legend>
@@ -184,7 +190,7 @@ pub fn Controls(props: &Props) -> Html {
                 <legend>{ "Workload" }</legend>
                 <label>
                     { "Images" }
-                    <select data-testid="input-set" onchange={set_change} disabled={own}>
+                    <select data-testid="input-set" onchange={select("set")} disabled={own}>
                         { for SampleSet::ALL.iter().map(|s| html! {
                             <option value={s.id()} selected={c.set == *s}>{ format!("{}: {}", s.id(), s.describe()) }</option>
                         }) }
@@ -192,6 +198,14 @@ pub fn Controls(props: &Props) -> Html {
                 </label>
                 { number("images", "How many", c.images.to_string(), String::new(), "Images in the batch (the set repeats past 16)") }
                 { number("thumb", "Thumbnail (px)", c.thumb.to_string(), String::new(), "Longer side of each thumbnail") }
+                <label title="How hard the PNG encoder squeezes each thumbnail: more effort, more CPU">
+                    { "PNG effort" }
+                    <select data-testid="input-effort" onchange={select("effort")}>
+                        { for Effort::ALL.iter().map(|e| html! {
+                            <option value={e.id()} selected={c.effort == *e}>{ e.id() }</option>
+                        }) }
+                    </select>
+                </label>
                 { number("threads", "Threads / processes", c.threads.map(|n| n.to_string()).unwrap_or_default(),
                     format!("auto ({})", props.caps.cores), "N for threads, the global lock and processes; empty = one per core") }
             </fieldset>

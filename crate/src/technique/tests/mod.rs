@@ -22,7 +22,7 @@ fn job(count: u32, network: Network) -> Job {
     let sources = (0..count).map(|i| sample_jpeg(&spec, i)).collect();
     Job::new(
         Arc::new(MemorySource(sources)),
-        ThumbSpec { max_side: 64 },
+        ThumbSpec::fit(64),
         network,
         1,
     )
