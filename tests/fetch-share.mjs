@@ -1,4 +1,6 @@
-// Prints the share of sequential's wall time spent fetching, per preset (a measurement, not a test).
+// Prints the share of sequential's wall time spent fetching, and the CPU time per image of
+// sequential (worker) and cooperative tasks, per query (a measurement, not a test). Usage:
+// node tests/fetch-share.mjs "set=photos&thumb=512&effort=max" ... after `cargo xtask dist`.
 import { serve, launch, open, settled, exportTrace, spansOf, taskSpans } from "./e2e/support.mjs";
 
 const browser = await launch();

@@ -4,7 +4,8 @@
 // Elements the tests drive or read, by data-testid:
 //   run-button, cancel-button (while a run is in progress; Escape does the same), run-status,
 //   notice, legend, export-trace, gallery, thumb, thumb-error, thumb-cancelled (each thumb*
-//   with data-name: the image's file name), download-zip, preset-<cpu|io|mixed>, file-input,
+//   with data-name: the image's file name; thumb is a painted canvas), download-zip,
+//   preset-<cpu|io|mixed>, preset-description, file-input,
 //   dropzone, own-files, refused-files,
 //   technique-<id> (data-status: waiting|running|done|failed|unavailable|cancelled),
 //   wall-<id> (data-wall-us, data-end-us: the run's end on the page's clock, µs since the
@@ -20,6 +21,10 @@ import { extname, join, normalize, resolve } from "node:path";
 import { chromium } from "playwright-core";
 
 const DIST = resolve(import.meta.dirname, "../../dist");
+/** The strict Content Security Policy the page is built to work under: `trunk serve`'s (Trunk.toml). */
+export const CSP = (await readFile(resolve(import.meta.dirname, "../../Trunk.toml"), "utf8")).match(
+  /"Content-Security-Policy" = "([^"]+)"/,
+)[1];
 const TYPES = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript",
@@ -28,10 +33,12 @@ const TYPES = {
   ".css": "text/css",
   ".json": "application/json",
   ".png": "image/png",
+  ".svg": "image/svg+xml",
   ".jpg": "image/jpeg",
 };
 
-/** Serves dist/ on 127.0.0.1; `isolated` adds the COOP/COEP headers that shared memory needs. */
+/** Serves dist/ on 127.0.0.1 under the strict CSP; `isolated` adds the COOP/COEP headers that
+ * shared memory needs. */
 export async function serve({ isolated }) {
   const requests = [];
   const server = createServer(async (req, res) => {
@@ -41,7 +48,11 @@ export async function serve({ isolated }) {
     if (!file.startsWith(DIST)) return void res.writeHead(403).end();
     try {
       const body = await readFile(file);
-      const headers = { "Content-Type": TYPES[extname(file)] ?? "application/octet-stream" };
+      const headers = {
+        "Content-Type": TYPES[extname(file)] ?? "application/octet-stream",
+        // On every response, as static hosts send it: workers take their policy from their script's.
+        "Content-Security-Policy": CSP,
+      };
       if (isolated) {
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
         headers["Cross-Origin-Embedder-Policy"] = "require-corp";

@@ -33,7 +33,10 @@ test("Cancel stops each technique within 100 ms, keeps what was done, and a new 
   try {
     for (const id of ALL) {
       // Long enough that the run is still going when the click lands, whatever the technique.
-      const query = `techniques=${id}&set=photos&images=32&latency=100&threads=2&autorun=1`;
+      // Cancelling is cooperative: a lane stops at its next stage boundary, so the stages here
+      // are short (256 px, fast PNG); the CPU-bound preset's 512 px maximum-compression encode
+      // is ~250 ms, and a lane in it finishes it first.
+      const query = `techniques=${id}&set=photos&thumb=256&effort=fast&images=32&latency=100&threads=2&autorun=1`;
       const { page, errors } = await open(browser, `${server.url}?${query}`);
       try {
         await progressed(page, id, 1);

@@ -3,7 +3,6 @@
 
 pub mod components;
 pub mod runtime;
-pub mod shared_url;
 pub mod state;
 
 pub use components::app::App;

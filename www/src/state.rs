@@ -8,8 +8,6 @@ use interleave::technique::{TechniqueKind, CANCELLED};
 use interleave::trace::Trace;
 use yew::Reducible;
 
-pub use crate::shared_url::SharedUrl;
-
 /// What the browser offers.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Capabilities {
@@ -61,10 +59,19 @@ impl Phase {
 /// A thumbnail ready to show and to download.
 #[derive(Clone, Debug)]
 pub struct Thumb {
-    /// An object URL of the PNG, revoked when the last copy of the thumbnail is dropped.
-    pub url: SharedUrl,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
     /// The PNG file.
     pub png: Rc<Vec<u8>>,
+}
+
+/// A thumbnail never changes once made: compare by identity.
+impl PartialEq for Thumb {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.png, &other.png)
+    }
 }
 
 /// A finished technique.
@@ -100,13 +107,13 @@ impl PartialEq for Finished {
     }
 }
 
-/// An image the user picked or dropped. It stays in the browser: only an object URL of it.
+/// An image the user picked or dropped. It stays in the browser; a run reads it when it begins.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OwnFile {
     /// The file's name.
     pub name: String,
-    /// An object URL of the file, revoked when the file is no longer used.
-    pub url: SharedUrl,
+    /// The file.
+    pub file: web_sys::File,
     /// Its size in bytes.
     pub bytes: f64,
 }
@@ -217,21 +224,13 @@ impl State {
         }
     }
 
-    /// Where the batch's images are: object URLs of the user's files, else paths of the sample
-    /// library relative to the page.
-    pub fn image_paths(&self) -> Vec<String> {
-        if self.own.is_empty() {
-            self.config
-                .sample_paths()
-                .into_iter()
-                .map(|p| format!("samples/{p}"))
-                .collect()
-        } else {
-            self.own
-                .iter()
-                .map(|f| f.url.as_str().to_string())
-                .collect()
-        }
+    /// Paths of the batch's sample images relative to the page (when it uses no own files).
+    pub fn sample_paths(&self) -> Vec<String> {
+        self.config
+            .sample_paths()
+            .into_iter()
+            .map(|p| format!("samples/{p}"))
+            .collect()
     }
 
     /// The name of each image of the batch, as people know it: the file's name, or the

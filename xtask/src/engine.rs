@@ -58,7 +58,42 @@ pub fn build() -> Result {
     .arg("--target-dir")
     .arg(&threaded_target)
     .env("RUSTFLAGS", THREADED_RUSTFLAGS))?;
-    bindgen(&threaded_target, &pkg.join("threaded"))
+    bindgen(&threaded_target, &pkg.join("threaded"))?;
+    same_origin_rayon_workers(&pkg.join("threaded/snippets"))
+}
+
+/// wasm-bindgen-rayon (no-bundler) starts each rayon thread from a `blob:` copy of its helper
+/// script, so that a helper hosted on a CDN still works. Ours is always same-origin, and the
+/// page's CSP (`worker-src 'self'`) refuses `blob:` workers: start them from the script's own
+/// URL. Fails loudly if the helper changes, rather than leaving threads dead under the CSP.
+fn same_origin_rayon_workers(snippets: &std::path::Path) -> Result {
+    // Statement by statement: the helper has CRLF line endings.
+    const FETCH: &str = "let scriptBlob = await fetch(import.meta.url).then(r => r.blob());";
+    const BLOB_URL: &str = "let url = URL.createObjectURL(scriptBlob);";
+    const OWN_URL: &str = "let url = import.meta.url;";
+    let mut patched = 0;
+    // A stale copy (another wasm-bindgen-rayon version) is patched too: harmless.
+    for dir in std::fs::read_dir(snippets)? {
+        let helper = dir?.path().join("src/workerHelpers.no-bundler.js");
+        let Ok(text) = std::fs::read_to_string(&helper) else {
+            continue;
+        };
+        let text = text
+            .replace(
+                FETCH,
+                "// Started from its own URL: see xtask/src/engine.rs.",
+            )
+            .replace(BLOB_URL, OWN_URL);
+        std::fs::write(&helper, &text)?;
+        if text.contains(OWN_URL) && !text.contains("createObjectURL(scriptBlob)") {
+            patched += 1;
+        }
+    }
+    if patched > 0 {
+        Ok(())
+    } else {
+        Err("no wasm-bindgen-rayon helper starts workers from its own URL (has it changed?)".into())
+    }
 }
 
 fn bindgen(target_dir: &std::path::Path, out: &std::path::Path) -> Result {

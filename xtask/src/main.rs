@@ -142,8 +142,7 @@ fn test() -> Result {
                 &["--test", "--test-concurrency=1", "tests/e2e/"],
             ))
         }),
-        // Last: a served build (with Trunk's live-reload script) replaces dist/, which the
-        // end-to-end tests must not see.
+        // Last: a served build replaces dist/, which the end-to-end tests must not see.
         ("serve (the README's first command)", &serve_check),
     ];
     let mut failed = Vec::new();
@@ -199,6 +198,10 @@ fn serve_check() -> Result {
                     && text.contains("cross-origin-embedder-policy: require-corp");
                 break if !isolated {
                     Err("the page is served without COOP/COEP headers".to_string())
+                } else if !text.contains("content-security-policy: default-src 'self'") {
+                    Err("the page is served without its strict CSP".to_string())
+                } else if text.contains("<script type=\"module\">") {
+                    Err("the page has an inline script, which its CSP forbids".to_string())
                 } else if !text.contains("interleave") {
                     Err("the served page is not Interleave's".to_string())
                 } else {

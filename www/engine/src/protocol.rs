@@ -6,11 +6,17 @@
 //! for its connection slot, which the page answers with `Grant`), and sends `Panic` (with no id)
 //! when its Rust code panicked: the worker is dead from then on.
 
+use std::sync::Arc;
+
 use interleave::config::Config;
+use interleave::platform::Source;
 use interleave::technique::TechniqueKind;
 use interleave::trace::{Span, Trace};
 use serde::{Deserialize, Serialize};
+use serde_bytes::ByteBuf;
 use wasm_bindgen::JsValue;
+
+use crate::platform::{ReadFiles, UrlSource};
 
 /// Names one request, so that its answer finds it.
 pub type RequestId = u32;
@@ -29,14 +35,14 @@ pub enum ToWorker {
         /// Threads of its rayon pool.
         threads: u32,
     },
-    /// The job: the configuration and the absolute URL of every image.
+    /// The job: the configuration and every image.
     Configure {
         /// The request.
         id: RequestId,
         /// The run's configuration.
         config: Config,
-        /// One URL per task.
-        urls: Vec<String>,
+        /// One image per task.
+        images: Images,
         /// Test-only: a fault to inject, to test crash and hang recovery.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         fault: Option<Fault>,
@@ -65,6 +71,64 @@ pub enum ToWorker {
         /// The request to stop.
         id: RequestId,
     },
+}
+
+/// Where a job's images come from.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "from", rename_all = "kebab-case")]
+pub enum Images {
+    /// Absolute URLs of the page's sample library, fetched for real each time.
+    Urls {
+        /// One per task.
+        urls: Vec<String>,
+    },
+    /// The user's own files, read when the run began (a strict CSP forbids fetching `blob:`
+    /// URLs, and rayon threads could not reach a page's `File` anyway): "fetching" one copies
+    /// it, under the simulated network. A file that could not be read fails its task.
+    Files {
+        /// One per task: the bytes, or why they could not be read.
+        files: Vec<Result<serde_bytes::ByteBuf, String>>,
+    },
+}
+
+impl Images {
+    /// The first `n` images (a warm-up's).
+    pub fn head(&self, n: usize) -> Images {
+        match self {
+            Images::Urls { urls } => Images::Urls {
+                urls: urls.iter().take(n).cloned().collect(),
+            },
+            Images::Files { files } => Images::Files {
+                files: files.iter().take(n).cloned().collect(),
+            },
+        }
+    }
+
+    /// Number of images.
+    pub fn len(&self) -> usize {
+        match self {
+            Images::Urls { urls } => urls.len(),
+            Images::Files { files } => files.len(),
+        }
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The engine's source of these images.
+    pub fn source(self) -> Arc<dyn Source> {
+        match self {
+            Images::Urls { urls } => Arc::new(UrlSource::new(urls)),
+            Images::Files { files } => Arc::new(ReadFiles(
+                files
+                    .into_iter()
+                    .map(|f| f.map(ByteBuf::into_vec))
+                    .collect(),
+            )),
+        }
+    }
 }
 
 /// Test-only: what goes wrong, and at which task, in a worker's code.

@@ -19,8 +19,10 @@ use interleave::technique::{
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::platform::{BrowserLoop, PerfClock, UrlSource};
-use crate::protocol::{from_js, to_js, Fault, FromWorker, Png, RequestId, TaskOutcome, ToWorker};
+use crate::platform::{BrowserLoop, PerfClock};
+use crate::protocol::{
+    from_js, to_js, Fault, FromWorker, Images, Png, RequestId, TaskOutcome, ToWorker,
+};
 
 #[cfg(feature = "threads")]
 pub use wasm_bindgen_rayon::init_thread_pool;
@@ -81,10 +83,10 @@ impl Engine {
             ToWorker::Configure {
                 id,
                 config,
-                urls,
+                images,
                 fault,
             } => {
-                *self.job.borrow_mut() = Some(job(&config, urls, fault));
+                *self.job.borrow_mut() = Some(job(&config, images, fault));
                 post(&FromWorker::Configured { id });
             }
             ToWorker::Grant { id } => {
@@ -152,11 +154,11 @@ impl Engine {
     }
 }
 
-fn job(config: &Config, urls: Vec<String>, fault: Option<Fault>) -> Job {
-    let urls = UrlSource::new(urls);
+fn job(config: &Config, images: Images, fault: Option<Fault>) -> Job {
+    let images = images.source();
     let source: Arc<dyn Source> = match fault {
-        Some(fault) => Arc::new(Faulty { urls, fault }),
-        None => Arc::new(urls),
+        Some(fault) => Arc::new(Faulty { images, fault }),
+        None => images,
     };
     Job::new(source, config.thumb_spec(), config.network, config.seed)
 }
@@ -250,7 +252,7 @@ impl Progress for PostedProgress {
 /// whichever thread asks, so that tests can check that each kind of worker's death or silence
 /// is survived.
 struct Faulty {
-    urls: UrlSource,
+    images: Arc<dyn Source>,
     fault: Fault,
 }
 
@@ -273,17 +275,17 @@ impl Faulty {
 
 impl Source for Faulty {
     fn len(&self) -> u32 {
-        self.urls.len()
+        self.images.len()
     }
 
     fn get(&self, task: u32) -> LocalBoxFuture<'_, Result<Vec<u8>, String>> {
         self.check(task);
-        self.urls.get(task)
+        self.images.get(task)
     }
 
     fn get_blocking(&self, task: u32) -> Result<Vec<u8>, String> {
         self.check(task);
-        self.urls.get_blocking(task)
+        self.images.get_blocking(task)
     }
 }
 

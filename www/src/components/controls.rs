@@ -1,6 +1,5 @@
 //! The configuration form: presets, workload, simulated network, own images, Run.
 
-use gloo_file::ObjectUrl;
 use interleave::budget::DEFAULT_BUDGET_PX;
 use interleave::config::{Config, Preset};
 use interleave::images::SampleSet;
@@ -9,7 +8,7 @@ use interleave::technique::TechniqueKind;
 use web_sys::{FileList, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::state::{Capabilities, OwnFile, SharedUrl};
+use crate::state::{Capabilities, OwnFile};
 
 /// Props of [`Controls`].
 #[derive(Properties, PartialEq)]
@@ -71,7 +70,7 @@ fn own_files(list: Option<FileList>) -> (Vec<OwnFile>, Vec<String>) {
         .map(|f| OwnFile {
             name: f.name(),
             bytes: f.size(),
-            url: SharedUrl::new(ObjectUrl::from(gloo_file::File::from(f))),
+            file: f,
         })
         .collect();
     (images, others.into_iter().map(|f| f.name()).collect())

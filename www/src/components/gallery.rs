@@ -8,6 +8,7 @@ use interleave::technique::CANCELLED;
 use yew::prelude::*;
 use zip::write::SimpleFileOptions;
 
+use super::thumb::ThumbCanvas;
 use crate::runtime::browser;
 use crate::state::{Finished, Thumb};
 
@@ -71,8 +72,7 @@ pub fn Gallery(props: &Props) -> Html {
                     match t {
                         Ok(thumb) => html! {
                             <figure class="thumb" title={name.clone()}>
-                                <img data-testid="thumb" data-name={name.clone()} src={thumb.url.as_str().to_string()}
-                                    alt={format!("thumbnail of {name}")} />
+                                <ThumbCanvas thumb={thumb.clone()} name={Rc::<str>::from(name.as_str())} />
                             </figure>
                         },
                         Err(e) if e == CANCELLED => html! {

@@ -6,4 +6,5 @@ pub mod gallery;
 pub mod legend;
 pub mod notices;
 pub mod technique_card;
+pub mod thumb;
 pub mod timeline;

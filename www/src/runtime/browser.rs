@@ -1,23 +1,25 @@
 //! Small browser facts and helpers the runtime and views share.
 
-use js_sys::{Array, Reflect, Uint8Array};
+use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
+use web_sys::{HtmlAnchorElement, Url};
 
 use std::rc::Rc;
 
 use gloo_file::ObjectUrl;
+use interleave::pipeline::Thumbnail;
 use interleave::technique::Outcome;
 use interleave::trace::Trace;
+use interleave_web::protocol::Images;
 
-use crate::state::{Capabilities, Finished, SharedUrl, Thumb};
+use crate::state::{Capabilities, Finished, OwnFile, Thumb};
 
-/// A thumbnail with an object URL for showing it (revoked when the thumbnail is dropped).
-pub fn thumb(png: Vec<u8>) -> Thumb {
-    let blob = gloo_file::Blob::new_with_options(png.as_slice(), Some("image/png"));
+/// A thumbnail ready to show.
+pub fn thumb(t: Thumbnail) -> Thumb {
     Thumb {
-        url: SharedUrl::new(ObjectUrl::from(blob)),
-        png: Rc::new(png),
+        width: t.width,
+        height: t.height,
+        png: Rc::new(t.png),
     }
 }
 
@@ -25,10 +27,7 @@ pub fn thumb(png: Vec<u8>) -> Thumb {
 pub fn finished(trace: Trace, outcomes: Vec<Outcome>, build: &'static str) -> Finished {
     Finished {
         trace,
-        thumbs: outcomes
-            .into_iter()
-            .map(|o| o.map(|t| thumb(t.png)))
-            .collect(),
+        thumbs: outcomes.into_iter().map(|o| o.map(thumb)).collect(),
         build,
     }
 }
@@ -88,17 +87,10 @@ pub fn capabilities() -> Capabilities {
     }
 }
 
-/// An object URL for `bytes` of type `mime`.
-pub fn object_url(bytes: &Uint8Array, mime: &str) -> Result<String, JsValue> {
-    let opts = BlobPropertyBag::new();
-    opts.set_type(mime);
-    let blob = Blob::new_with_u8_array_sequence_and_options(&Array::of1(bytes), &opts)?;
-    Url::create_object_url_with_blob(&blob)
-}
-
-/// Offers `bytes` as a file download named `name`.
+/// Offers `bytes` as a file download named `name` (a download, which a CSP does not govern; the
+/// object URL is revoked when `url` drops).
 pub fn download(name: &str, bytes: &[u8], mime: &str) -> Result<(), JsValue> {
-    let url = object_url(&Uint8Array::from(bytes), mime)?;
+    let url = ObjectUrl::from(gloo_file::Blob::new_with_options(bytes, Some(mime)));
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;
@@ -106,7 +98,23 @@ pub fn download(name: &str, bytes: &[u8], mime: &str) -> Result<(), JsValue> {
     a.set_href(&url);
     a.set_download(name);
     a.click();
-    Url::revoke_object_url(&url)
+    Ok(())
+}
+
+/// Reads the user's files for a run, in task order; a file that cannot be read (moved,
+/// deleted, no permission) fails its own task only.
+pub async fn read_files(own: &[OwnFile]) -> Images {
+    let mut files = Vec::with_capacity(own.len());
+    for f in own {
+        let blob = gloo_file::Blob::from(f.file.clone());
+        files.push(
+            gloo_file::futures::read_as_bytes(&blob)
+                .await
+                .map(serde_bytes::ByteBuf::from)
+                .map_err(|e| format!("{}: cannot read the file ({e})", f.name)),
+        );
+    }
+    Images::Files { files }
 }
 
 /// Sets `data-run-state` on the document's root element, where tests and embedders read it,

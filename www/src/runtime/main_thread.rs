@@ -4,7 +4,6 @@
 //! nothing on the page moves: that is the lesson of sequential-on-main).
 
 use std::rc::Rc;
-use std::sync::Arc;
 
 use futures::future::{select, Either};
 use interleave::network::Network;
@@ -12,7 +11,8 @@ use interleave::platform::{Cancel, NoProgress};
 use interleave::technique::{
     Cooperative, Env, Job, Processes, Sequential, Spawner, Technique, TechniqueKind,
 };
-use interleave_web::platform::{AtomicProgress, BrowserLoop, PerfClock, UrlSource};
+use interleave_web::platform::{AtomicProgress, BrowserLoop, PerfClock};
+use interleave_web::protocol::Images;
 
 use super::Dispatch;
 use crate::state::{Action, RunStatus};
@@ -26,9 +26,9 @@ const PROGRESS_MS: u32 = 50;
 
 /// An untimed run on a few images, so that the engine code on this thread is optimised before
 /// anything is measured. No simulated network: only the code needs warming.
-pub async fn warm_up(job: &Job, urls: &[String], cancel: &Cancel) {
+pub async fn warm_up(job: &Job, images: &Images, cancel: &Cancel) {
     let warm = Job {
-        source: Arc::new(UrlSource::new(urls.to_vec())),
+        source: images.clone().source(),
         network: Network::LOCAL,
         ..job.clone()
     };

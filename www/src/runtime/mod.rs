@@ -14,8 +14,7 @@ use std::sync::Arc;
 use interleave::config::Config;
 use interleave::platform::Cancel;
 use interleave::technique::{Job, TechniqueKind, STAGES};
-use interleave_web::platform::UrlSource;
-use interleave_web::protocol::Fault;
+use interleave_web::protocol::{Fault, Images};
 use yew::UseReducerDispatcher;
 
 use crate::state::{Action, RunStatus, State};
@@ -146,14 +145,20 @@ impl Runtime {
 
     async fn run_all(&self, state: &State, dispatch: &Dispatch, stop: &Rc<Stop>) {
         let config = &state.config;
-        let urls: Vec<String> = state
-            .image_paths()
-            .iter()
-            .map(|p| browser::absolute(p))
-            .collect();
-        let total = urls.len() as u32;
+        // Own files are read before anything is timed.
+        let images = if state.own.is_empty() {
+            let urls = state
+                .sample_paths()
+                .iter()
+                .map(|p| browser::absolute(p))
+                .collect();
+            Images::Urls { urls }
+        } else {
+            browser::read_files(&state.own).await
+        };
+        let total = images.len() as u32;
         let job = Job::new(
-            Arc::new(UrlSource::new(urls.clone())),
+            images.clone().source(),
             config.thumb_spec(),
             config.network,
             config.seed,
@@ -162,7 +167,7 @@ impl Runtime {
         // wasm starts in a baseline compiler and is optimised once hot: an untimed warm-up run on
         // each thread that measures keeps that out of the comparison (new processes start cold:
         // that is part of their cost).
-        let warm_up = &urls[..urls.len().min(WARM_UP_IMAGES)];
+        let warm_up = &images.head(WARM_UP_IMAGES);
         if !self.main_warm.get()
             && config
                 .techniques
@@ -185,7 +190,7 @@ impl Runtime {
                 Place::ProcessWorkers => {
                     let spawner = processes::Spawner {
                         config: config.clone(),
-                        urls: urls.clone(),
+                        images: images.clone(),
                         deadline,
                         stop: stop.clone(),
                         fault: self.fault_for(kind),
@@ -197,7 +202,7 @@ impl Runtime {
                         .await
                 }
                 Place::EngineWorker | Place::Pool => {
-                    self.in_engine(kind, state, &urls, warm_up, deadline, dispatch, stop)
+                    self.in_engine(kind, state, &images, warm_up, deadline, dispatch, stop)
                         .await
                 }
             };
@@ -220,8 +225,8 @@ impl Runtime {
         &self,
         kind: TechniqueKind,
         state: &State,
-        urls: &[String],
-        warm_up: &[String],
+        images: &Images,
+        warm_up: &Images,
         deadline: Deadline,
         dispatch: &Dispatch,
         stop: &Stop,
@@ -245,14 +250,14 @@ impl Runtime {
                     .unwrap_or_else(|| "threads are not available here".into()),
             );
         }
-        let total = urls.len() as u32;
+        let total = images.len() as u32;
         let progress = {
             let dispatch = dispatch.clone();
             move |done| dispatch.dispatch(Action::Progress(kind, done, total))
         };
         let ran = async {
             engine
-                .configure(&state.config, urls, self.fault_for(kind), deadline)
+                .configure(&state.config, images, self.fault_for(kind), deadline)
                 .await?;
             engine.run(kind, progress, deadline, &stop.signal).await
         };
@@ -270,7 +275,7 @@ impl Runtime {
     async fn engine(
         &self,
         state: &State,
-        warm_up: &[String],
+        warm_up: &Images,
         deadline: Deadline,
         stop: &Stop,
     ) -> Result<Rc<WorkerBridge>, String> {

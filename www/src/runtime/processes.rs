@@ -12,7 +12,7 @@ use std::sync::Arc;
 use async_lock::Semaphore;
 
 use super::workers::{Deadline, WorkerBridge};
-use interleave_web::protocol::Fault;
+use interleave_web::protocol::{Fault, Images};
 
 use super::Stop;
 
@@ -20,8 +20,8 @@ use super::Stop;
 pub struct Spawner {
     /// The run's configuration.
     pub config: Config,
-    /// The absolute URL of every image.
-    pub urls: Vec<String>,
+    /// Every image.
+    pub images: Images,
     /// The longest a process may stay silent.
     pub deadline: Deadline,
     /// The run's cancel.
@@ -66,7 +66,7 @@ impl interleave::technique::Spawner for Spawner {
             // One process is the faulty one, so that the others can finish its work.
             let fault = self.fault.filter(|_| lane == 0);
             bridge
-                .configure(&self.config, &self.urls, fault, self.deadline)
+                .configure(&self.config, &self.images, fault, self.deadline)
                 .await?;
             Ok(Box::new(WorkerProcess {
                 bridge,

@@ -19,7 +19,9 @@ use interleave::technique::{Outcome, TechniqueKind};
 use interleave::trace::{Span, Trace};
 pub use interleave_web::platform::js_error;
 use interleave_web::platform::PerfClock;
-use interleave_web::protocol::{to_js, Fault, FromWorker, RequestId, TaskOutcome, ToWorker};
+use interleave_web::protocol::{
+    to_js, Fault, FromWorker, Images, RequestId, TaskOutcome, ToWorker,
+};
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, Event, MessageEvent, Worker, WorkerOptions, WorkerType};
 
@@ -146,14 +148,14 @@ impl WorkerBridge {
     pub async fn configure(
         &self,
         config: &Config,
-        urls: &[String],
+        images: &Images,
         fault: Option<Fault>,
         deadline: Deadline,
     ) -> Result<(), String> {
         let msg = |id| ToWorker::Configure {
             id,
             config: config.clone(),
-            urls: urls.to_vec(),
+            images: images.clone(),
             fault,
         };
         match self.request(msg, deadline, |_| {}, None, None).await? {
