@@ -6,9 +6,12 @@
 
 mod chrome;
 mod file;
+#[cfg(test)]
+mod fixtures;
+mod tracks;
 mod validate;
 
-pub use chrome::chrome_trace;
+pub use chrome::{chrome_trace, FLOW_NAME, IN_FLIGHT_COUNTER, PAGE_THREAD};
 pub use file::{TraceFile, TraceFileError, TRACE_FILE_VERSION};
 pub use validate::TraceError;
 
