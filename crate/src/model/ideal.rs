@@ -64,6 +64,10 @@ impl Policy {
 /// start of each task's first span, then task number). Waits (*ready*), messages (transfers)
 /// and startup are not work: they are what the ideal schedule leaves out. Tasks that recorded
 /// no work are left out.
+///
+/// A fetch costs its *blocked* span. On one thread (cooperative) a fetch that finished while
+/// another task ran is seen to end only when its task runs again, so it costs that wait too;
+/// the ideal core spends that time on the other task anyway.
 pub fn task_costs(trace: &Trace) -> Vec<TaskCost> {
     let mut by_task: BTreeMap<u32, Vec<&Span>> = BTreeMap::new();
     for s in &trace.spans {
@@ -84,7 +88,8 @@ pub fn task_costs(trace: &Trace) -> Vec<TaskCost> {
         })
         .collect();
     // Replaying the measured order, not task order, keeps luck of the order out of the
-    // overhead: with that order the ideal pool is never slower than the run it models.
+    // overhead: a free lane taking the next task in the run's own order is never slower than
+    // the run (list scheduling; a lock or a connection limit can reorder, so there nearly).
     tasks.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.task.cmp(&b.1.task)));
     tasks.into_iter().map(|(_, t)| t).collect()
 }

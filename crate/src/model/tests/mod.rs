@@ -99,6 +99,50 @@ fn equal_tasks_on_n_lanes_take_ceil_tasks_over_n_rounds() {
 }
 
 #[test]
+fn random_costs_stay_within_the_classic_bounds() {
+    let mut rng = fastrand::Rng::with_seed(8);
+    for _ in 0..200 {
+        let n = rng.u32(1..12);
+        let tasks: Vec<TaskCost> = (0..n)
+            .map(|task| TaskCost {
+                task,
+                stages: [Stage::Fetch, Stage::Decode, Stage::Resize, Stage::Encode]
+                    .into_iter()
+                    .map(|st| (st, rng.f64() * 1000.0))
+                    .collect(),
+            })
+            .collect();
+        let sum: f64 = tasks.iter().map(TaskCost::total_us).sum();
+        let longest = tasks.iter().map(TaskCost::total_us).fold(0.0, f64::max);
+        let cpu: f64 = tasks
+            .iter()
+            .flat_map(|t| &t.stages)
+            .filter(|(st, _)| st.is_cpu())
+            .map(|(_, d)| d)
+            .sum();
+        let fetches = tasks.iter().map(|t| t.stages[0].1);
+        let last_fetch = fetches.fold(0.0, f64::max);
+        let lanes = rng.u32(1..5);
+        let l = f64::from(lanes);
+        // Greedy list scheduling (Graham): at most one task beyond an even share.
+        let threads = simulate(&pool(lanes, false, 64), &tasks).wall_us;
+        assert!(threads >= (sum / l).max(longest) - 1e-6, "{threads}");
+        assert!(
+            threads <= sum / l + longest * (1.0 - 1.0 / l) + 1e-6,
+            "{threads}"
+        );
+        // One core: all the CPU work, and never worse than one task after another.
+        let gil = simulate(&pool(lanes, true, 64), &tasks).wall_us;
+        assert!(gil >= cpu.max(longest) - 1e-6 && gil <= sum + 1e-6, "{gil}");
+        // Every fetch at once, then the core works through what is left.
+        let every = Policy::of(TechniqueKind::Cooperative, 1, 64);
+        let coop = simulate(&every, &tasks).wall_us;
+        assert!(coop >= cpu.max(longest) - 1e-6, "{coop}");
+        assert!(coop <= last_fetch + cpu + 1e-6, "{coop}");
+    }
+}
+
+#[test]
 fn four_equal_tasks_on_two_lanes_take_two_task_costs_and_gaps_are_idle_lanes() {
     // Measured: each lane leaves 10 µs between its tasks, and lane 1 starts 5 µs late.
     let spans = vec![
