@@ -32,10 +32,14 @@ pub const PAGE_THREAD: &str = "page (coordinator)";
 /// earliest run, so runs keep their real order. Spans with times that are not finite are left
 /// out (a trace file may hold anything).
 pub fn chrome_trace(traces: &[Trace]) -> Value {
-    // A span may start a little before its run (clocks of workers round differently).
-    let origin = traces
-        .iter()
-        .flat_map(|t| std::iter::once(t.start_us).chain(t.spans.iter().map(|s| s.start_us)))
+    // A span may start a little before its run (clocks of workers round differently): the
+    // origin is the earliest time recorded, so no time is negative.
+    let starts = traces.iter().flat_map(|t| {
+        let spans = t.spans.iter().map(|s| s.start_us);
+        let startups = t.lanes.iter().filter_map(|l| l.startup_us.map(|(a, _)| a));
+        std::iter::once(t.start_us).chain(spans).chain(startups)
+    });
+    let origin = starts
         .filter(|t| t.is_finite())
         .fold(f64::INFINITY, f64::min);
     let origin = if origin.is_finite() { origin } else { 0.0 };

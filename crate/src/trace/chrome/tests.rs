@@ -169,6 +169,8 @@ fn all_errors(v: &Value) -> Vec<String> {
     errors.extend(async_errors(&events));
     errors.extend(flow_errors(&events));
     value_errors(v, "", &mut errors);
+    let early = events.iter().filter(|e| e["ph"] != "M" && int(e, "ts") < 0);
+    errors.extend(early.map(|e| format!("before the origin: {e}")));
     for c in events.iter().filter(|e| e["ph"] == "C") {
         let values = c["args"].as_object().expect("counter args");
         assert!(!values.is_empty());
