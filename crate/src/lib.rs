@@ -11,6 +11,7 @@ pub mod config;
 pub mod corpus;
 pub mod images;
 pub mod kind;
+pub mod model;
 pub mod network;
 pub mod pipeline;
 pub mod platform;

@@ -5,11 +5,18 @@
 //! lane of a trace (in the browser: `performance.timeOrigin + performance.now()`).
 
 mod chrome;
+mod csv;
 mod file;
+#[cfg(test)]
+mod fixtures;
+mod svg;
+mod tracks;
 mod validate;
 
-pub use chrome::chrome_trace;
+pub use chrome::{chrome_trace, FLOW_NAME, IN_FLIGHT_COUNTER, PAGE_THREAD};
+pub use csv::{results_csv, run_figures, spans_csv, RunFigures};
 pub use file::{TraceFile, TraceFileError, TRACE_FILE_VERSION};
+pub use svg::{stage_colour, timeline_svg, STARTUP_COLOUR};
 pub use validate::TraceError;
 
 use std::fmt;

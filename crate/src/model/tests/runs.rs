@@ -1,0 +1,198 @@
+//! The ideal schedule of real runs of every technique: never slower than the run (the ideal
+//! pool replays the run's own order, so only overhead can separate them), and the breakdown
+//! accounts for all of the difference.
+
+use std::sync::Arc;
+
+use futures::executor::block_on;
+use futures::future::LocalBoxFuture;
+
+use crate::config::Config;
+use crate::images::{sample_jpeg, SampleSpec};
+use crate::kind::TechniqueKind;
+use crate::model::{ideal_schedule, task_costs};
+use crate::network::Network;
+use crate::platform::{Cancel, MemorySource, NativeLoop, NoProgress, SystemClock};
+use crate::stats::total_us;
+use crate::technique::{
+    process_task, Cooperative, Env, Gil, Job, Process, ProcessReply, Processes, Sequential,
+    Spawner, Technique, Threads, STAGES,
+};
+use crate::trace::{State, Trace};
+
+/// Threads and processes of the parallel techniques, as on the 2-core machines measured.
+const N: u32 = 2;
+
+fn job(count: u32, network: Network) -> Job {
+    let spec = SampleSpec {
+        seed: 7,
+        count,
+        width: 480,
+        height: 360,
+    };
+    let sources = (0..count).map(|i| sample_jpeg(&spec, i)).collect();
+    let thumb = Config {
+        thumb: 64,
+        ..Config::default()
+    }
+    .thumb_spec();
+    Job::new(Arc::new(MemorySource(sources)), thumb, network, 3)
+}
+
+/// A process that shares the caller's memory (the isolation is not what is measured here).
+struct Local(Job);
+
+impl Process for Local {
+    fn run(&self, task: u32) -> LocalBoxFuture<'_, Result<ProcessReply, String>> {
+        Box::pin(async move {
+            let env = Env {
+                clock: &SystemClock,
+                events: &NativeLoop,
+                progress: &NoProgress,
+                cancel: &Cancel::default(),
+                home: "process",
+            };
+            Ok(process_task(&self.0, &env, task).await)
+        })
+    }
+}
+
+impl Spawner for Local {
+    fn spawn(&self, _lane: u32) -> LocalBoxFuture<'_, Result<Box<dyn Process>, String>> {
+        let process = Local(self.0.clone());
+        Box::pin(async move { Ok(Box::new(process) as Box<dyn Process>) })
+    }
+}
+
+/// Runs `kind` on `job` in a pool of [`N`] threads (processes: [`N`] of them).
+fn run(kind: TechniqueKind, job: &Job) -> Trace {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(N as usize)
+        .build()
+        .expect("a thread pool");
+    pool.install(|| {
+        let env = Env {
+            clock: &SystemClock,
+            events: &NativeLoop,
+            progress: &NoProgress,
+            cancel: &Cancel::default(),
+            home: "test thread",
+        };
+        let spawner = Local(job.clone());
+        let processes = Processes::new(&spawner, N);
+        let technique: &dyn Technique = match kind {
+            TechniqueKind::Sequential => &Sequential::IN_WORKER,
+            TechniqueKind::SequentialMain => &Sequential::ON_MAIN,
+            TechniqueKind::Threads => &Threads,
+            TechniqueKind::Gil => &Gil,
+            TechniqueKind::Cooperative => &Cooperative,
+            TechniqueKind::Processes => &processes,
+        };
+        block_on(technique.run(job, &env)).trace
+    })
+}
+
+/// Checks the ideal schedule of `trace` against it; returns (predicted, measured).
+fn check(trace: &Trace, connections: u32) -> (f64, f64) {
+    let kind = trace.technique;
+    trace.validate(&STAGES).expect("a well-formed run");
+    let ideal = ideal_schedule(trace, connections);
+    let o = ideal.overhead;
+    assert_eq!(o.measured_us, trace.wall_us());
+    // The replay runs every stage the run ran, for as long as it ran.
+    let costs: f64 = task_costs(trace).iter().map(|c| c.total_us()).sum();
+    let replayed =
+        ideal.schedule.total_us(State::Running) + ideal.schedule.total_us(State::Blocked);
+    assert!((costs - replayed).abs() < 1e-6, "{kind:?}");
+    // Zero overhead is never slower than the run; 1% and 1 ms cover clock reads and the
+    // order of equal-time events.
+    assert!(
+        o.predicted_us <= o.measured_us * 1.01 + 1000.0,
+        "{kind:?}: predicted {} > measured {}",
+        o.predicted_us,
+        o.measured_us
+    );
+    // A well-formed trace has nothing left unexplained, and the parts add up.
+    let parts: f64 = o.parts().iter().map(|p| p.1).sum();
+    assert!((parts - o.total_us()).abs() < 1e-6, "{kind:?}: {o:?}");
+    assert!(
+        o.remainder_us.abs() < 1e-6 * o.measured_us + 1e-6,
+        "{kind:?}: {o:?}"
+    );
+    // Drawn beside the run, the ideal schedule is itself a well-formed run of the same tasks.
+    let drawn = ideal.schedule.to_trace(trace);
+    drawn.validate(&STAGES).expect("a well-formed ideal run");
+    assert!(drawn.max_in_flight() <= connections as usize);
+    (o.predicted_us, o.measured_us)
+}
+
+#[test]
+fn cpu_bound_runs_are_never_faster_than_their_ideal() {
+    let job = job(8, Network::LOCAL);
+    for kind in TechniqueKind::ALL {
+        let trace = run(kind, &job);
+        let (predicted, _) = check(&trace, job.network.connections);
+        let cpu = total_us(&trace, State::Running, None);
+        let one_lane = matches!(
+            kind,
+            TechniqueKind::Sequential
+                | TechniqueKind::SequentialMain
+                | TechniqueKind::Gil
+                | TechniqueKind::Cooperative
+        );
+        if one_lane {
+            // One core at a time: the ideal is all the CPU work (plus fetches off the core).
+            assert!(predicted >= cpu - 1e-6, "{kind:?}");
+        } else {
+            // N lanes can at best share the work evenly.
+            assert!(predicted >= cpu / f64::from(N) - 1e-6, "{kind:?}");
+            assert!(predicted < cpu, "{kind:?}: two lanes must help");
+        }
+    }
+}
+
+#[test]
+fn io_bound_runs_are_never_faster_than_their_ideal_and_waits_overlap() {
+    let network = Network {
+        latency_ms: 30,
+        jitter_ms: 10,
+        bandwidth_mbps: 0,
+        connections: 3,
+    };
+    let job = job(6, network);
+    let mut predicted = Vec::new();
+    for kind in TechniqueKind::ALL {
+        let trace = run(kind, &job);
+        predicted.push((kind, check(&trace, network.connections).0));
+    }
+    let of = |k| predicted.iter().find(|p| p.0 == k).map(|p| p.1);
+    let (Some(seq), Some(coop)) = (
+        of(TechniqueKind::Sequential),
+        of(TechniqueKind::Cooperative),
+    ) else {
+        panic!("both ran: {predicted:?}")
+    };
+    // Three requests in flight beat one at a time, even with zero overhead for both.
+    assert!(coop < seq * 0.6, "cooperative {coop} vs sequential {seq}");
+}
+
+#[test]
+fn a_saved_trace_gives_the_same_prediction() {
+    let job = job(4, Network::LOCAL);
+    for kind in [TechniqueKind::Cooperative, TechniqueKind::Processes] {
+        let trace = run(kind, &job);
+        // serde_json (without its `float_roundtrip` feature) may read a float back one ulp
+        // off: the figures agree to far below a clock tick, not bit for bit.
+        let json = serde_json::to_string(&trace).expect("a trace serialises");
+        let read: Trace = serde_json::from_str(&json).expect("and reads back");
+        let (a, b) = (
+            ideal_schedule(&read, 6).overhead,
+            ideal_schedule(&trace, 6).overhead,
+        );
+        for ((name, x), (_, y)) in a.parts().into_iter().zip(b.parts()) {
+            assert!((x - y).abs() < 1e-6, "{kind:?} {name}: {x} vs {y}");
+        }
+        assert!((a.predicted_us - b.predicted_us).abs() < 1e-6, "{kind:?}");
+        assert!((a.measured_us - b.measured_us).abs() < 1e-6, "{kind:?}");
+    }
+}

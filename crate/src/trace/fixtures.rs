@@ -1,0 +1,173 @@
+//! Real traces for the export tests: the techniques run natively, as in `technique/tests`,
+//! plus hand-made traces with the awkward cases a saved file may hold.
+
+use std::sync::{Arc, OnceLock};
+
+use futures::executor::block_on;
+use futures::future::LocalBoxFuture;
+
+use super::{Lane, Span, Stage, State, Trace};
+use crate::images::{sample_jpeg, SampleSpec};
+use crate::network::Network;
+use crate::pipeline::ThumbSpec;
+use crate::platform::{Cancel, MemorySource, NativeLoop, NoProgress, SystemClock};
+use crate::technique::{
+    process_task, Cooperative, Env, Job, Process, ProcessReply, Processes, Sequential, Spawner,
+    Technique, TechniqueKind, Threads,
+};
+
+/// A network slow enough that cooperative tasks' waits overlap, with room for several
+/// requests at once.
+fn slow() -> Network {
+    Network {
+        latency_ms: 30,
+        jitter_ms: 10,
+        bandwidth_mbps: 0,
+        connections: 6,
+    }
+}
+
+fn job(count: u32) -> Job {
+    let spec = SampleSpec {
+        seed: 7,
+        count,
+        width: 320,
+        height: 240,
+    };
+    let sources = (0..count).map(|i| sample_jpeg(&spec, i)).collect();
+    Job::new(Arc::new(MemorySource(sources)), thumb_spec(), slow(), 3)
+}
+
+/// 48 px thumbnails with the default settings; read from JSON so that settings added to
+/// [`ThumbSpec`] later keep their defaults here.
+fn thumb_spec() -> ThumbSpec {
+    serde_json::from_value(serde_json::json!({ "max_side": 48 })).expect("a thumbnail spec")
+}
+
+/// A process that runs each task with the same code as a browser process worker.
+struct InProcess(Job);
+
+impl Process for InProcess {
+    fn run(&self, task: u32) -> LocalBoxFuture<'_, Result<ProcessReply, String>> {
+        Box::pin(async move {
+            let env = Env {
+                clock: &SystemClock,
+                events: &NativeLoop,
+                progress: &NoProgress,
+                cancel: &Cancel::default(),
+                home: "process",
+            };
+            Ok(process_task(&self.0, &env, task).await)
+        })
+    }
+}
+
+struct InProcessSpawner(Job);
+
+impl Spawner for InProcessSpawner {
+    fn spawn(&self, _lane: u32) -> LocalBoxFuture<'_, Result<Box<dyn Process>, String>> {
+        let process = InProcess(self.0.clone());
+        Box::pin(async move { Ok(Box::new(process) as Box<dyn Process>) })
+    }
+}
+
+/// One run of `kind` on a batch of 6 images over the slow network, in a pool of 2 threads.
+fn run(kind: TechniqueKind) -> Trace {
+    let job = job(6);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .expect("a pool of 2 threads");
+    pool.install(|| {
+        let env = Env {
+            clock: &SystemClock,
+            events: &NativeLoop,
+            progress: &NoProgress,
+            cancel: &Cancel::default(),
+            home: "main thread",
+        };
+        let spawner = InProcessSpawner(job.clone());
+        let processes = Processes::new(&spawner, 2);
+        let technique: &dyn Technique = match kind {
+            TechniqueKind::Sequential => &Sequential::IN_WORKER,
+            TechniqueKind::Cooperative => &Cooperative,
+            TechniqueKind::Threads => &Threads,
+            TechniqueKind::Processes => &processes,
+            other => panic!("no fixture for {other:?}"),
+        };
+        block_on(technique.run(&job, &env)).trace
+    })
+}
+
+/// Sequential, cooperative, threads and processes on the same batch, run once per test binary
+/// (the runs take a while; every export test reads the same ones).
+pub(crate) fn real_traces() -> &'static [Trace] {
+    static TRACES: OnceLock<Vec<Trace>> = OnceLock::new();
+    TRACES.get_or_init(|| {
+        [
+            TechniqueKind::Sequential,
+            TechniqueKind::Cooperative,
+            TechniqueKind::Threads,
+            TechniqueKind::Processes,
+        ]
+        .into_iter()
+        .map(run)
+        .collect()
+    })
+}
+
+/// A span for hand-made traces.
+pub(crate) fn span(lane: u32, task: u32, stage: Stage, state: State, at: (f64, f64)) -> Span {
+    Span {
+        lane,
+        task,
+        stage,
+        state,
+        start_us: at.0,
+        end_us: at.1,
+        error: None,
+    }
+}
+
+/// Text that breaks naive CSV, XML and JSON writers.
+pub(crate) const HOSTILE: &str = "a,\"b\"\r\n<c> & 'd' ]]> --> \u{7}é\u{1F600}";
+
+/// A hand-made trace of every awkward case: hostile names and errors, running spans that
+/// overlap on one lane (a malformed file), a task whose waits overlap each other, zero-length
+/// and reversed spans, spans at one instant, a span with a time that is not a number, a lane
+/// that started up and retired, and a transfer.
+pub(crate) fn awkward_trace() -> Trace {
+    use Stage::*;
+    use State::*;
+    let mut failed = span(1, 2, Decode, Running, (300.0, 310.0));
+    failed.error = Some(HOSTILE.to_string());
+    let mut lane1 = Lane::new(1, HOSTILE);
+    lane1.startup_us = Some((1000.0, 1100.0));
+    lane1.retired = Some((1500.0, HOSTILE.to_string()));
+    Trace {
+        technique: TechniqueKind::Cooperative,
+        lanes: vec![Lane::new(0, "main <thread>"), lane1],
+        spans: vec![
+            span(0, 0, Fetch, Blocked, (1000.0, 1200.4)),
+            span(0, 1, Fetch, Blocked, (1000.0, 1200.6)),
+            span(0, 2, Fetch, Blocked, (1100.2, 1100.2)),
+            span(0, 0, Decode, Ready, (1150.0, 1300.0)),
+            span(0, 0, Decode, Running, (1300.0, 1400.0)),
+            span(0, 1, Decode, Running, (1350.0, 1450.0)),
+            span(0, 1, Resize, Running, (1400.0, 1420.0)),
+            span(0, 0, Resize, Running, (1400.0, 1400.0)),
+            span(0, 0, Encode, Running, (1460.0, 1440.0)),
+            span(0, 3, Fetch, Blocked, (f64::NAN, 1500.0)),
+            span(1, 3, Fetch, Blocked, (1100.0, 1200.0)),
+            span(1, 3, Fetch, Blocked, (1150.0, 1250.0)),
+            failed,
+            span(1, 1, Transfer, Blocked, (1450.0, 1450.0)),
+            span(1, 0, Transfer, Blocked, (1460.0, 1490.0)),
+        ],
+        tasks: 4,
+        start_us: 1000.0,
+        end_us: 1500.0,
+        cancelled: vec![3],
+        build: Some(HOSTILE.to_string()),
+    }
+}
