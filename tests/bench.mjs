@@ -16,7 +16,7 @@ const images = arg("images", 16);
 const IDS = ["sequential", "sequential-main", "threads", "gil", "cooperative", "processes"];
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
 const SCENARIOS = [
-  ["cpu", "CPU-bound: 2000×2000 JPEG photos → 512 px PNG at maximum compression, no simulated network", "set=photos&thumb=512&effort=max"],
+  ["cpu", "CPU-bound: 2000×2000 JPEG photos → 600 px PNG at maximum compression, no simulated network", "set=photos&thumb=600&effort=max"],
   ["io", "I/O-bound: 640×480 JPEGs → 256 px PNG, 250 ms ± 100 ms latency, 20 Mbit/s, 6 connections", "set=small&thumb=256&effort=fast&latency=250&jitter=100&bandwidth=20"],
 ];
 

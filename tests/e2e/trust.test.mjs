@@ -34,8 +34,8 @@ test("Cancel stops each technique within 100 ms, keeps what was done, and a new 
     for (const id of ALL) {
       // Long enough that the run is still going when the click lands, whatever the technique.
       // Cancelling is cooperative: a lane stops at its next stage boundary, so the stages here
-      // are short (256 px, fast PNG); the CPU-bound preset's 512 px maximum-compression encode
-      // is ~250 ms, and a lane in it finishes it first.
+      // are short (256 px, fast PNG); the CPU-bound preset's 600 px maximum-compression encode
+      // is ~300 ms, and a lane in it finishes it first.
       const query = `techniques=${id}&set=photos&thumb=256&effort=fast&images=32&latency=100&threads=2&autorun=1`;
       const { page, errors } = await open(browser, `${server.url}?${query}`);
       try {

@@ -50,7 +50,7 @@ impl Default for Config {
             images: 16,
             set: SampleSet::Photos,
             // The CPU-bound preset: the page opens on the workload that teaches parallelism.
-            thumb: 512,
+            thumb: 600,
             effort: Effort::Max,
             network: Network::LOCAL,
             seed: 1,
@@ -122,7 +122,7 @@ impl Preset {
             // larger thumbnail squeezed hard makes CPU dominate, as in an image optimiser.
             Preset::CpuBound => Workload {
                 set: SampleSet::Photos,
-                thumb: 512,
+                thumb: 600,
                 effort: Effort::Max,
                 network: Network::LOCAL,
             },
