@@ -121,7 +121,20 @@ export function spansOf(trace, processName) {
     (e) => e.ph === "M" && e.name === "process_name" && e.args.name === processName,
   );
   if (!meta) return null;
-  return trace.traceEvents.filter((e) => e.ph === "X" && e.pid === meta.pid);
+  const mine = trace.traceEvents.filter((e) => e.pid === meta.pid);
+  // Waits that overlap others on one lane are exported as async slices (b/e with one id2 per
+  // task), which Perfetto keeps where it would drop overlapping complete events: pair them up.
+  const open = new Map();
+  const slices = [];
+  for (const e of mine) {
+    const key = `${JSON.stringify(e.id2)}/${e.cat}/${e.name}`;
+    if (e.ph === "b") open.set(key, [...(open.get(key) ?? []), e]);
+    else if (e.ph === "e") {
+      const b = open.get(key)?.pop();
+      if (b) slices.push({ ...b, ph: "X", dur: e.ts - b.ts });
+    }
+  }
+  return [...mine.filter((e) => e.ph === "X"), ...slices];
 }
 
 /** Spans of tasks (not process start-up) in `state`, optionally of some stages only. */
