@@ -22,7 +22,11 @@ const THREADED_RUSTFLAGS: &str = "-C target-feature=+atomics,+bulk-memory,+simd1
 pub fn build() -> Result {
     let pkg = root().join("www/engine/pkg");
 
-    run(&mut cmd(
+    // A target dir of its own: the page's build compiles interleave-web too (without `worker`)
+    // and would overwrite the shared `release/interleave_web.wasm`, which cargo does not restore
+    // when the engine is up to date.
+    let plain_target = root().join("target/plain");
+    run(cmd(
         "cargo",
         &[
             "build",
@@ -34,8 +38,10 @@ pub fn build() -> Result {
             "--target",
             TARGET,
         ],
-    ))?;
-    bindgen(&root().join("target"), &pkg.join("plain"))?;
+    )
+    .arg("--target-dir")
+    .arg(&plain_target))?;
+    bindgen(&plain_target, &pkg.join("plain"))?;
 
     let threaded_target = root().join("target/threaded");
     let toolchain = format!("+{NIGHTLY}");
@@ -59,7 +65,14 @@ pub fn build() -> Result {
     .arg(&threaded_target)
     .env("RUSTFLAGS", THREADED_RUSTFLAGS))?;
     bindgen(&threaded_target, &pkg.join("threaded"))?;
-    same_origin_rayon_workers(&pkg.join("threaded/snippets"))
+    same_origin_rayon_workers(&pkg.join("threaded/snippets"))?;
+    for build in ["plain", "threaded"] {
+        let js = std::fs::read_to_string(pkg.join(build).join("interleave_web.js"))?;
+        if !js.contains("class Engine") {
+            return Err(format!("the {build} engine build lacks the worker's exports").into());
+        }
+    }
+    Ok(())
 }
 
 /// wasm-bindgen-rayon (no-bundler) starts each rayon thread from a `blob:` copy of its helper
