@@ -52,6 +52,13 @@ test("CPU-bound, cross-origin isolated: every technique runs the way it should",
       assert.match(await page.getByTestId(`wall-${id}`).textContent(), /^\d+ ms$/, id);
       assert.match(await page.getByTestId(`speedup-${id}`).textContent(), /^\d+\.\d\d×$/, id);
       assert.ok(await page.getByTestId(`timeline-${id}`).locator("rect[data-stage]").count() >= 16, id);
+      // The ideal schedule: the same policy with the measured costs and no overhead is never
+      // slower than the run (1 % and 1 ms of slack for rounding).
+      const ideal = page.getByTestId(`ideal-${id}`);
+      const predicted = Number(await ideal.getAttribute("data-predicted-us"));
+      const measured = Number(await ideal.getAttribute("data-measured-us"));
+      assert.equal(measured, Number(await page.getByTestId(`wall-${id}`).getAttribute("data-wall-us")), id);
+      assert.ok(predicted > 0 && predicted <= measured * 1.01 + 1000, `${id}: ideal ${predicted} µs, run ${measured} µs`);
     }
     assert.equal(await page.getByTestId("thumb").count(), 4);
 

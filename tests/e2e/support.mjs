@@ -10,6 +10,7 @@
 //   technique-<id> (data-status: waiting|running|done|failed|unavailable|cancelled),
 //   wall-<id> (data-wall-us, data-end-us: the run's end on the page's clock, µs since the
 //   epoch), speedup-<id>, build-<id>, timeline-<id>, rows-<id>, progress-<id>,
+//   ideal-<id> (data-predicted-us, data-measured-us: the ideal schedule against the run),
 //   unavailable-<id>, error-<id>, failures-<id>, cancelled-<id>, retired-<id>, toggle-<id>,
 //   input-<param>
 // where <id> is sequential, sequential-main, threads, gil, cooperative or processes.

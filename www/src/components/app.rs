@@ -153,6 +153,7 @@ pub fn App() -> Html {
                         axis_us={axis}
                         threads={threads}
                         names={names.clone()}
+                        connections={state.config.network.connections}
                     />
                 }) }
             </section>

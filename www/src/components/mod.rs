@@ -3,6 +3,7 @@
 pub mod app;
 pub mod controls;
 pub mod gallery;
+pub mod ideal;
 pub mod legend;
 pub mod notices;
 pub mod technique_card;

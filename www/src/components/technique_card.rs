@@ -6,6 +6,7 @@ use interleave::technique::{TechniqueKind, CANCELLED};
 use interleave::trace::{Stage, Trace};
 use yew::prelude::*;
 
+use super::ideal::IdealLine;
 use super::timeline::{Rows, Timeline};
 use crate::state::RunStatus;
 
@@ -24,6 +25,8 @@ pub struct Props {
     pub threads: u32,
     /// The name of each image, in task order.
     pub names: Rc<Vec<String>>,
+    /// The run's connection limit.
+    pub connections: u32,
 }
 
 fn describe(kind: TechniqueKind, n: u32) -> String {
@@ -122,17 +125,20 @@ pub fn TechniqueCard(props: &Props) -> Html {
                             title="Sequential (worker) wall time ÷ this wall time, same batch, same run">
                             { props.speedup.map(|s| format!("{s:.2}×")).unwrap_or_else(|| "—".into()) }
                         </dd>
-                        <dt>{ "CPU at once" }</dt>
-                        <dd title="Most stages running at the same instant">{ trace.max_parallelism() }</dd>
+                        <dt title="Counts threads, not cores: with more threads than cores, they take turns on the cores">{ "Stages at once" }</dt>
+                        <dd title="Most stages running at the same instant, on any thread">{ trace.max_parallelism() }</dd>
                         <dt>{ "Waits at once" }</dt>
                         <dd title="Most requests in flight at the same instant">{ trace.max_in_flight() }</dd>
-                        <dt>{ "Time in I/O" }</dt>
+                        <dt title="Summed over lanes and images: waits that overlap each count">{ "I/O time, summed" }</dt>
                         <dd>{ format!("{:.0} ms", stage_ms(trace, Stage::Fetch)) }</dd>
                         <dt title="Which wasm build ran it: the engine's threaded or plain build, or the page's own">{ "Build" }</dt>
                         <dd data-testid={format!("build-{id}")}>{ f.build }</dd>
-                        <dt>{ "Time in CPU" }</dt>
+                        <dt title="Summed over lanes: with N lanes busy, N ms per ms of wall time">{ "CPU time, summed" }</dt>
                         <dd>{ format!("{:.0} ms", Stage::CPU.iter().fold(0.0, |total, &s| total + stage_ms(trace, s))) }</dd>
                     </dl>
+                    if !cancelled {
+                        <IdealLine run={f.clone()} connections={props.connections} />
+                    }
                     <button class="small" data-testid={format!("rows-{id}")} onclick={toggle}>
                         { if *by_task { "Show by thread" } else { "Show by image" } }
                     </button>
