@@ -34,7 +34,15 @@ pub fn IdealLine(props: &Props) -> Html {
         .parts()
         .iter()
         .filter(|(_, us)| us.abs() >= SHOWN_US)
-        .map(|(name, us)| format!("{name} {}", ms(*us)))
+        .map(|(name, us)| {
+            // Below zero: the run kept its lanes busier than the replayed policy would have.
+            let note = if *us < 0.0 {
+                " (busier than the replay)"
+            } else {
+                ""
+            };
+            format!("{name} {}{note}", ms(*us))
+        })
         .collect();
     let id = props.run.trace.technique.id();
     html! {
