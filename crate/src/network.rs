@@ -227,7 +227,7 @@ mod tests {
         use futures::executor::block_on;
         use futures::future::join_all;
 
-        let source = MemorySource(vec![vec![1; 10]; 4]);
+        let source = MemorySource::from(vec![vec![1; 10]; 4]);
         let net = Network {
             latency_ms: 30,
             jitter_ms: 0,
@@ -285,7 +285,7 @@ mod tests {
                 Box::pin(async { Box::new(self.0.acquire_arc().await) as Box<dyn Any> })
             }
         }
-        let source = MemorySource(vec![vec![1; 10]; 4]);
+        let source = MemorySource::from(vec![vec![1; 10]; 4]);
         let net = Network {
             latency_ms: 20,
             jitter_ms: 0,

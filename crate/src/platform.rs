@@ -141,9 +141,16 @@ impl EventLoop for NativeLoop {
     }
 }
 
-/// Images held in memory (native tests, and files the user dropped once read).
+/// Images held in memory (native tests, and the user's files once read): each get is a copy.
+/// A file that could not be read is held as why, and fails its own task.
 #[derive(Clone, Debug, Default)]
-pub struct MemorySource(pub Vec<Vec<u8>>);
+pub struct MemorySource(pub Vec<Result<Vec<u8>, String>>);
+
+impl From<Vec<Vec<u8>>> for MemorySource {
+    fn from(files: Vec<Vec<u8>>) -> MemorySource {
+        MemorySource(files.into_iter().map(Ok).collect())
+    }
+}
 
 impl Source for MemorySource {
     fn len(&self) -> u32 {
@@ -158,7 +165,7 @@ impl Source for MemorySource {
         self.0
             .get(task as usize)
             .cloned()
-            .ok_or_else(|| format!("no image {task}"))
+            .unwrap_or_else(|| Err(format!("no image {task}")))
     }
 }
 

@@ -153,7 +153,8 @@ pub fn io_fraction(trace: &Trace) -> f64 {
 mod tests {
     use super::*;
     use crate::kind::TechniqueKind;
-    use crate::trace::{Lane, Span};
+    use crate::trace::fixtures::span;
+    use crate::trace::Lane;
 
     #[test]
     fn amdahl_and_karp_flatt_agree() {
@@ -193,18 +194,6 @@ mod tests {
         assert_eq!(s.speedup, 1000.0 / 505.0);
         assert_eq!(s.efficiency, s.speedup / 2.0);
         assert_eq!(median_speedup(&[], &walls, 2), None);
-    }
-
-    fn span(lane: u32, task: u32, stage: Stage, state: State, at: (f64, f64)) -> Span {
-        Span {
-            lane,
-            task,
-            stage,
-            state,
-            start_us: at.0,
-            end_us: at.1,
-            error: None,
-        }
     }
 
     fn two_lanes() -> Trace {

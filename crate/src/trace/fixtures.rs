@@ -34,8 +34,13 @@ fn job(count: u32) -> Job {
         width: 320,
         height: 240,
     };
-    let sources = (0..count).map(|i| sample_jpeg(&spec, i)).collect();
-    Job::new(Arc::new(MemorySource(sources)), thumb_spec(), slow(), 3)
+    let sources: Vec<Vec<u8>> = (0..count).map(|i| sample_jpeg(&spec, i)).collect();
+    Job::new(
+        Arc::new(MemorySource::from(sources)),
+        thumb_spec(),
+        slow(),
+        3,
+    )
 }
 
 /// 48 px thumbnails with the default settings; read from JSON so that settings added to

@@ -194,27 +194,6 @@ impl Source for UrlSource {
     }
 }
 
-/// Files read into memory before the run: each get is a copy (what a "fetch" of them costs).
-#[derive(Clone, Debug)]
-pub struct ReadFiles(pub Vec<Result<Vec<u8>, String>>);
-
-impl Source for ReadFiles {
-    fn len(&self) -> u32 {
-        self.0.len() as u32
-    }
-
-    fn get(&self, task: u32) -> LocalBoxFuture<'_, Result<Vec<u8>, String>> {
-        Box::pin(std::future::ready(self.get_blocking(task)))
-    }
-
-    fn get_blocking(&self, task: u32) -> Result<Vec<u8>, String> {
-        self.0
-            .get(task as usize)
-            .cloned()
-            .unwrap_or_else(|| Err(format!("no image {task}")))
-    }
-}
-
 fn shown(url: &str) -> &str {
     url.split(['?', '#']).next().unwrap_or(url)
 }

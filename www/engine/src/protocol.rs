@@ -9,14 +9,14 @@
 use std::sync::Arc;
 
 use interleave::config::Config;
-use interleave::platform::Source;
+use interleave::platform::{MemorySource, Source};
 use interleave::technique::TechniqueKind;
 use interleave::trace::{Span, Trace};
 use serde::{Deserialize, Serialize};
 use serde_bytes::ByteBuf;
 use wasm_bindgen::JsValue;
 
-use crate::platform::{ReadFiles, UrlSource};
+use crate::platform::UrlSource;
 
 /// Names one request, so that its answer finds it.
 pub type RequestId = u32;
@@ -121,7 +121,7 @@ impl Images {
     pub fn source(self) -> Arc<dyn Source> {
         match self {
             Images::Urls { urls } => Arc::new(UrlSource::new(urls)),
-            Images::Files { files } => Arc::new(ReadFiles(
+            Images::Files { files } => Arc::new(MemorySource(
                 files
                     .into_iter()
                     .map(|f| f.map(ByteBuf::into_vec))

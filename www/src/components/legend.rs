@@ -3,20 +3,8 @@
 use interleave::trace::{Stage, State};
 use yew::prelude::*;
 
-/// The fill colour of a stage.
-pub fn stage_colour(stage: Stage) -> &'static str {
-    match stage {
-        Stage::Fetch => "#76b7b2",
-        Stage::Decode => "#4e79a7",
-        Stage::Resize => "#f28e2b",
-        Stage::Encode => "#59a14f",
-        Stage::Store => "#b07aa1",
-        Stage::Transfer => "#e15759",
-    }
-}
-
-/// Colour of a process's start-up (spawn, load, instantiate).
-pub const STARTUP_COLOUR: &str = "#9c755f";
+// One palette for the page and the exported SVG.
+pub use interleave::trace::{stage_colour, STARTUP_COLOUR};
 
 /// The CSS class that draws a state: running solid, blocked hatched, ready faint.
 pub fn state_class(state: State) -> &'static str {

@@ -7,19 +7,8 @@ mod runs;
 
 use super::*;
 use crate::kind::TechniqueKind;
+use crate::trace::fixtures::span;
 use crate::trace::{Lane, Span, Stage, State, Trace};
-
-fn span(lane: u32, task: u32, stage: Stage, state: State, at: (f64, f64)) -> Span {
-    Span {
-        lane,
-        task,
-        stage,
-        state,
-        start_us: at.0,
-        end_us: at.1,
-        error: None,
-    }
-}
 
 fn run(stage: Stage, lane: u32, task: u32, at: (f64, f64)) -> Span {
     span(lane, task, stage, State::Running, at)

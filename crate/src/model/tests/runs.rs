@@ -30,13 +30,13 @@ fn job(count: u32, network: Network) -> Job {
         width: 480,
         height: 360,
     };
-    let sources = (0..count).map(|i| sample_jpeg(&spec, i)).collect();
+    let sources: Vec<Vec<u8>> = (0..count).map(|i| sample_jpeg(&spec, i)).collect();
     let thumb = Config {
         thumb: 64,
         ..Config::default()
     }
     .thumb_spec();
-    Job::new(Arc::new(MemorySource(sources)), thumb, network, 3)
+    Job::new(Arc::new(MemorySource::from(sources)), thumb, network, 3)
 }
 
 /// A process that shares the caller's memory (the isolation is not what is measured here).

@@ -19,9 +19,9 @@ fn job(count: u32, network: Network) -> Job {
         width: 480,
         height: 360,
     };
-    let sources = (0..count).map(|i| sample_jpeg(&spec, i)).collect();
+    let sources: Vec<Vec<u8>> = (0..count).map(|i| sample_jpeg(&spec, i)).collect();
     Job::new(
-        Arc::new(MemorySource(sources)),
+        Arc::new(MemorySource::from(sources)),
         ThumbSpec::fit(64),
         network,
         1,
@@ -303,7 +303,7 @@ fn a_corrupt_image_fails_alone_in_every_technique() {
         .collect();
     sources[2] = b"definitely not a jpeg".to_vec();
     let job = Job {
-        source: Arc::new(MemorySource(sources)),
+        source: Arc::new(MemorySource::from(sources)),
         ..job(4, Network::LOCAL)
     };
     for kind in TechniqueKind::ALL {
@@ -331,7 +331,10 @@ fn a_corrupt_image_fails_alone_in_every_technique() {
 fn a_missing_image_fails_at_fetch() {
     let job = job(2, Network::LOCAL);
     let short = Job {
-        source: Arc::new(MemorySource(vec![job.source.get_blocking(0).unwrap()])),
+        source: Arc::new(MemorySource::from(vec![job
+            .source
+            .get_blocking(0)
+            .unwrap()])),
         ..job
     };
     // The batch says 1 task; ask a technique for a task the source does not have through a
@@ -350,7 +353,7 @@ fn a_missing_image_fails_at_fetch() {
     }
     let bytes = short.source.get_blocking(0).unwrap();
     let job = Job {
-        source: Arc::new(Lying(MemorySource(vec![bytes]))),
+        source: Arc::new(Lying(MemorySource::from(vec![bytes]))),
         ..short
     };
     for kind in TechniqueKind::ALL {
