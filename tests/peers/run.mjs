@@ -77,11 +77,11 @@ try {
   for (const row of ROWS) {
     await page.evaluate(([r, c]) => globalThis.peers.setup(r, c), [row, native.config]);
     const cpu0 = cpuSeconds();
-    const { walls, out } = await page.evaluate((n) => globalThis.peers.time(n), repeats);
+    const { walls, stages, out } = await page.evaluate((n) => globalThis.peers.time(n), repeats);
     const cpu = cpuSeconds() - cpu0;
     await page.evaluate(() => globalThis.peers.teardown());
     console.error(`${row.id}: ${walls.map((w) => w.toFixed(0)).join(" ")} ms`);
-    results.push({ ...row, walls_ms: walls, cpu_s: cpu, images: out.count, png_bytes: out.bytes });
+    results.push({ ...row, walls_ms: walls, stages_ms: stages, cpu_s: cpu, images: out.count, png_bytes: out.bytes });
   }
   if (errors.length) console.error("page errors:", errors);
   await page.close();
@@ -98,6 +98,7 @@ for (const r of native.rows) {
 for (const r of results) {
   r.median_ms = median(r.walls_ms);
   r.per_s = r.images / (r.median_ms / 1e3);
+  r.stage_ms_per_image = median(r.stages_ms) / r.images || undefined;
   r.cores_busy = r.cpu_s / (r.walls_ms.reduce((a, b) => a + b, 0) / 1e3);
 }
 const REFERENCE = "threaded-1";

@@ -14,6 +14,7 @@ use interleave::config::Config;
 use interleave::pipeline::Effort;
 use interleave::platform::{Cancel, MemorySource, NoProgress, SystemClock};
 use interleave::technique::{Job, TechniqueKind, Threads};
+use interleave::trace::{Stage, State};
 
 use crate::util::{cmd, root, run, Result};
 
@@ -86,7 +87,8 @@ pub fn native(args: &[String]) -> Result {
     let mut rows = Vec::new();
     for n in 1..=threads {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(n).build()?;
-        let once = || -> Result<(f64, u64)> {
+        // Wall ms, ms spent in the CPU stages (as the browser rows count them), PNG bytes.
+        let once = || -> Result<(f64, f64, u64)> {
             let start = Instant::now();
             let out = pool
                 .install(|| Threads.run_sync(&job, &SystemClock, &NoProgress, &Cancel::default()));
@@ -97,15 +99,19 @@ pub fn native(args: &[String]) -> Result {
                 check_png(&t.png, THUMB, THUMB).map_err(|e| format!("image {task}: {e}"))?;
                 bytes += t.png.len() as u64;
             }
-            Ok((ms, bytes))
+            let stage_us: f64 = (out.trace.spans.iter())
+                .filter(|s| s.state == State::Running && Stage::CPU.contains(&s.stage))
+                .map(|s| s.duration_us())
+                .sum();
+            Ok((ms, stage_us / 1e3, bytes))
         };
         once()?; // warm-up: the pool's threads start, caches fill
         let cpu0 = cpu_seconds()?;
-        let mut walls = Vec::new();
-        let mut bytes = 0;
+        let (mut walls, mut stages, mut bytes) = (Vec::new(), Vec::new(), 0);
         for _ in 0..repeats {
-            let (ms, b) = once()?;
+            let (ms, stage_ms, b) = once()?;
             walls.push(ms);
+            stages.push(stage_ms);
             bytes = b;
         }
         let cpu = cpu_seconds()? - cpu0;
@@ -114,6 +120,7 @@ pub fn native(args: &[String]) -> Result {
             "id": format!("native-{n}"),
             "threads": n,
             "walls_ms": walls,
+            "stages_ms": stages,
             "cpu_s": cpu,
             "images": job.tasks(),
             "png_bytes": bytes,

@@ -7,6 +7,14 @@ import { THUMBNAILERS, fit } from "./thumbnailers.mjs";
 
 let images = []; // { bytes, width, height }
 let current = null; // the row being measured: { batch(), close() }
+let stageUs = 0; // the engine's own time in its CPU stages during the current batch
+
+/** Time the engine's trace spans spent running decode, resize and encode, µs. Compared with
+ * the wall time it shows whether each image's work grows with threads (contention) or not. */
+const CPU_STAGES = ["decode", "resize", "encode"];
+function addStages(spans) {
+  for (const s of spans) if (s.state === "running" && CPU_STAGES.includes(s.stage)) stageUs += s.end_us - s.start_us;
+}
 
 /** Width and height from a JPEG's SOF marker: no decoding before timing. */
 function jpegSize(b) {
@@ -113,7 +121,11 @@ const ROWS = {
     const w = await engineWorker(threaded, n, config);
     const technique = threaded ? "threads" : "sequential";
     return {
-      batch: async () => thumbs((await w.ask({ type: "run", technique })).outcomes),
+      batch: async () => {
+        const ran = await w.ask({ type: "run", technique });
+        addStages(ran.trace.spans);
+        return thumbs(ran.outcomes);
+      },
       close: () => w.close(),
     };
   },
@@ -121,7 +133,14 @@ const ROWS = {
   async processes({ n }, config) {
     const ws = await Promise.all(Array.from({ length: n }, () => engineWorker(false, 1, config)));
     return {
-      batch: async () => thumbs(await pool(ws, async (w, task) => (await w.ask({ type: "task", task })).outcome)),
+      batch: async () =>
+        thumbs(
+          await pool(ws, async (w, task) => {
+            const done = await w.ask({ type: "task", task });
+            addStages(done.spans);
+            return done.outcome;
+          }),
+        ),
       close: () => ws.forEach((w) => w.close()),
     };
   },
@@ -176,17 +195,21 @@ globalThis.peers = {
     current = await ROWS[row.kind](row, config);
     check(await current.batch());
   },
-  /** Times `repeats` batches: wall times in ms, and the last batch's checked PNGs. */
+  /** Times `repeats` batches: wall times and the engine's CPU-stage times (0 for the peers)
+   * in ms, and the last batch's checked PNGs. */
   async time(repeats) {
     const walls = [];
+    const stages = [];
     let out = null;
     for (let r = 0; r < repeats; r++) {
+      stageUs = 0;
       const t0 = performance.now();
       const pngs = await current.batch();
       walls.push(performance.now() - t0);
+      stages.push(stageUs / 1e3);
       out = check(pngs);
     }
-    return { walls, out };
+    return { walls, stages, out };
   },
   teardown() {
     current?.close();
