@@ -13,14 +13,14 @@ export function table(doc) {
       `medians of ${doc.repeats} batches after a warm-up; Chromium ${doc.chromium}; ` +
       `load average ${doc.load_average.before[0]} before, ${doc.load_average.after[0]} after.`,
     "",
-    `| row | median ms | thumbnails/s | × ${ref?.label ?? doc.reference} | × own first row | CPU cores busy | engine's CPU stages, ms / image | PNG KB / image |`,
-    "|---|---:|---:|---:|---:|---:|---:|---:|",
+    `| row | median ms | thumbnails/s | × ${ref?.label ?? doc.reference} | × own first row | CPU cores busy | thumbnails / CPU-s | engine's CPU stages, ms / image | PNG KB / image |`,
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const r of doc.rows) {
     const own = by(doc.rows, r.of);
     lines.push(
       `| ${r.label} | ${fmt(r.median_ms, 0)} | ${fmt(r.per_s, 1)} | ${ref ? fmt(r.per_s / ref.per_s) : "—"} | ` +
-        `${own ? fmt(r.per_s / own.per_s) : "—"} | ${fmt(r.cores_busy)} | ${fmt(r.stage_ms_per_image, 1)} | ${fmt(r.png_bytes / r.images / 1024, 1)} |`,
+        `${own ? fmt(r.per_s / own.per_s) : "—"} | ${fmt(r.cores_busy)} | ${fmt(r.per_s / r.cores_busy, 1)} | ${fmt(r.stage_ms_per_image, 1)} | ${fmt(r.png_bytes / r.images / 1024, 1)} |`,
     );
   }
   if (doc.first_load) {

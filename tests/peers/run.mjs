@@ -1,8 +1,8 @@
 // The peers benchmark (`cargo xtask bench peers`, which builds the page, installs this folder's
 // packages and runs the native rows first): the engine's wasm builds, pica, wasm-vips and
 // Chromium's own thumbnailer in one headless Chromium session, on the same 16 photos held in
-// memory, medians of `repeats` batches after a warm-up batch. Prints a markdown table and
-// writes target/bench/peers.json.
+// memory, medians of `repeats` batches after a warm-up batch, the rows taking turns. Prints a
+// markdown table and writes target/bench/peers.json.
 // Usage: node tests/peers/run.mjs --native target/bench/peers-native.json [--threads N]
 //   [--repeats N] [--only id,id…]
 
@@ -74,15 +74,24 @@ try {
   const prepared = await page.evaluate((p) => globalThis.peers.prepare(p), photos);
   if (!prepared.isolated) throw new Error("the bench page is not cross-origin isolated");
   console.error(`${prepared.images.length} photos in memory, ${prepared.images[0].slice(0, 2).join("×")}`);
+  // Every row is started (and warmed up) first, then the timed batches go round the rows:
+  // when other work on the machine comes and goes, it falls on every row alike.
   for (const row of ROWS) {
     await page.evaluate(([r, c]) => globalThis.peers.setup(r, c), [row, native.config]);
-    const cpu0 = cpuSeconds();
-    const { walls, stages, out } = await page.evaluate((n) => globalThis.peers.time(n), repeats);
-    const cpu = cpuSeconds() - cpu0;
-    await page.evaluate(() => globalThis.peers.teardown());
-    console.error(`${row.id}: ${walls.map((w) => w.toFixed(0)).join(" ")} ms`);
-    results.push({ ...row, walls_ms: walls, stages_ms: stages, cpu_s: cpu, images: out.count, png_bytes: out.bytes });
+    results.push({ ...row, walls_ms: [], stages_ms: [], cpu_s: 0 });
   }
+  for (let rep = 0; rep < repeats; rep++) {
+    for (const r of results) {
+      const cpu0 = cpuSeconds();
+      const { wall, stage, out } = await page.evaluate((id) => globalThis.peers.time(id), r.id);
+      r.cpu_s += cpuSeconds() - cpu0;
+      r.walls_ms.push(wall);
+      r.stages_ms.push(stage);
+      Object.assign(r, { images: out.count, png_bytes: out.bytes });
+    }
+    console.error(`round ${rep + 1} of ${repeats}: ${results.map((r) => `${r.id} ${r.walls_ms[rep].toFixed(0)}`).join(", ")}`);
+  }
+  await page.evaluate(() => globalThis.peers.teardown());
   if (errors.length) console.error("page errors:", errors);
   await page.close();
   if (!only) load = await firstLoad(browser, DIST);

@@ -1,12 +1,11 @@
 // The browser side of the peers benchmark, driven by tests/peers/run.mjs through
 // `globalThis.peers`: `prepare` reads the photos into memory, `setup(row)` starts a row's
-// workers and runs it once untimed, `time(repeats)` times whole batches, `teardown` ends the
-// workers. Every batch's PNGs are checked (signature and IHDR size).
+// workers and runs it once untimed, `time(id)` times one batch of a row, `teardown` ends every
+// worker. Every batch's PNGs are checked (signature and IHDR size).
 
 import { THUMBNAILERS, fit } from "./thumbnailers.mjs";
 
 let images = []; // { bytes, width, height }
-let current = null; // the row being measured: { batch(), close() }
 let stageUs = 0; // the engine's own time in its CPU stages during the current batch
 
 /** Time the engine's trace spans spent running decode, resize and encode, µs. Compared with
@@ -176,6 +175,8 @@ const ROWS = {
   },
 };
 
+const started = new Map(); // row id → { batch(), close() }
+
 globalThis.peers = {
   /** Reads the sample photos into memory; returns their count and sizes. */
   async prepare(paths) {
@@ -190,29 +191,25 @@ globalThis.peers = {
     );
     return { isolated: crossOriginIsolated, images: images.map(({ width, height, bytes }) => [width, height, bytes.length]) };
   },
-  /** Starts a row and runs one untimed batch (workers started, wasm compiled, caches warm). */
+  /** Starts a row and runs one untimed batch (workers started, wasm compiled, caches warm).
+   * Idle rows wait without using a core: their workers sit in their event loops, the rayon
+   * pools in atomic waits. */
   async setup(row, config) {
-    current = await ROWS[row.kind](row, config);
-    check(await current.batch());
+    const runner = await ROWS[row.kind](row, config);
+    started.set(row.id, runner);
+    check(await runner.batch());
   },
-  /** Times `repeats` batches: wall times and the engine's CPU-stage times (0 for the peers)
-   * in ms, and the last batch's checked PNGs. */
-  async time(repeats) {
-    const walls = [];
-    const stages = [];
-    let out = null;
-    for (let r = 0; r < repeats; r++) {
-      stageUs = 0;
-      const t0 = performance.now();
-      const pngs = await current.batch();
-      walls.push(performance.now() - t0);
-      stages.push(stageUs / 1e3);
-      out = check(pngs);
-    }
-    return { walls, stages, out };
+  /** Times one batch of a started row: wall time and the engine's CPU-stage time (0 for the
+   * peers) in ms, and the batch's checked PNGs. */
+  async time(id) {
+    stageUs = 0;
+    const t0 = performance.now();
+    const pngs = await started.get(id).batch();
+    const wall = performance.now() - t0;
+    return { wall, stage: stageUs / 1e3, out: check(pngs) };
   },
   teardown() {
-    current?.close();
-    current = null;
+    for (const runner of started.values()) runner.close();
+    started.clear();
   },
 };
