@@ -83,10 +83,11 @@ try {
   for (let rep = 0; rep < repeats; rep++) {
     for (const r of results) {
       const cpu0 = cpuSeconds();
-      const { wall, stage, out } = await page.evaluate((id) => globalThis.peers.time(id), r.id);
+      const { wall, stage, byStage, out } = await page.evaluate((id) => globalThis.peers.time(id), r.id);
       r.cpu_s += cpuSeconds() - cpu0;
       r.walls_ms.push(wall);
       r.stages_ms.push(stage);
+      (r.by_stage_ms ??= []).push(byStage);
       Object.assign(r, { images: out.count, png_bytes: out.bytes });
     }
     console.error(`round ${rep + 1} of ${repeats}: ${results.map((r) => `${r.id} ${r.walls_ms[rep].toFixed(0)}`).join(", ")}`);

@@ -7,12 +7,17 @@ import { THUMBNAILERS, fit } from "./thumbnailers.mjs";
 
 let images = []; // { bytes, width, height }
 let stageUs = 0; // the engine's own time in its CPU stages during the current batch
+let byStage = {}; // the same, per stage
 
 /** Time the engine's trace spans spent running decode, resize and encode, µs. Compared with
  * the wall time it shows whether each image's work grows with threads (contention) or not. */
 const CPU_STAGES = ["decode", "resize", "encode"];
 function addStages(spans) {
-  for (const s of spans) if (s.state === "running" && CPU_STAGES.includes(s.stage)) stageUs += s.end_us - s.start_us;
+  for (const s of spans)
+    if (s.state === "running" && CPU_STAGES.includes(s.stage)) {
+      stageUs += s.end_us - s.start_us;
+      byStage[s.stage] = (byStage[s.stage] ?? 0) + (s.end_us - s.start_us) / 1e3;
+    }
 }
 
 /** Width and height from a JPEG's SOF marker: no decoding before timing. */
@@ -203,10 +208,11 @@ globalThis.peers = {
    * peers) in ms, and the batch's checked PNGs. */
   async time(id) {
     stageUs = 0;
+    byStage = {};
     const t0 = performance.now();
     const pngs = await started.get(id).batch();
     const wall = performance.now() - t0;
-    return { wall, stage: stageUs / 1e3, out: check(pngs) };
+    return { wall, stage: stageUs / 1e3, byStage, out: check(pngs) };
   },
   teardown() {
     for (const runner of started.values()) runner.close();
