@@ -54,11 +54,11 @@ await cp(resolve(modules, "pica/dist/pica.mjs"), resolve(PAGE, "vendor/pica.mjs"
 for (const f of ["vips-es6.js", "vips.wasm"]) await cp(resolve(modules, "wasm-vips/lib", f), resolve(PAGE, "vendor/vips", f));
 const photos = Array.from({ length: 16 }, (_, i) => `../samples/photos/${String(i).padStart(2, "0")}.jpg`);
 
-// wasm-vips's bindings (Emscripten's embind) build functions at run time: the page's strict
-// policy plus 'unsafe-eval', for this page only.
 // Other work on the machine takes cores from the rows that need two: recorded with the results.
 const loadavg = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).map(Number);
 const loadBefore = loadavg();
+// wasm-vips's bindings (Emscripten's embind) build functions at run time: the page's strict
+// policy plus 'unsafe-eval', for this page only.
 const server = await serve({ isolated: true, csp: CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-eval'") });
 const browser = await launch();
 const chromium = browser.version();
