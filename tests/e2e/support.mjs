@@ -38,9 +38,9 @@ const TYPES = {
   ".jpg": "image/jpeg",
 };
 
-/** Serves dist/ on 127.0.0.1 under the strict CSP; `isolated` adds the COOP/COEP headers that
- * shared memory needs. */
-export async function serve({ isolated }) {
+/** Serves dist/ on 127.0.0.1 under the strict CSP (or the policy `csp`); `isolated` adds the
+ * COOP/COEP headers that shared memory needs. */
+export async function serve({ isolated, csp = CSP }) {
   const requests = [];
   const server = createServer(async (req, res) => {
     requests.push(req.url);
@@ -52,7 +52,7 @@ export async function serve({ isolated }) {
       const headers = {
         "Content-Type": TYPES[extname(file)] ?? "application/octet-stream",
         // On every response, as static hosts send it: workers take their policy from their script's.
-        "Content-Security-Policy": CSP,
+        "Content-Security-Policy": csp,
       };
       if (isolated) {
         headers["Cross-Origin-Opener-Policy"] = "same-origin";

@@ -3,6 +3,7 @@
 //! - `serve [--port N]`: set up what is missing, build, serve the page on 127.0.0.1.
 //! - `test`: set up (browser included), then every check CI runs, fast ones first.
 //! - `bench`: threads vs sequential in headless Chromium, on a CPU-bound batch.
+//! - `bench peers`: the engine against other thumbnailers and against itself natively.
 //! - `soak`: 50 runs back to back; memory and workers must stay level.
 //! - `setup [--browser]`, `assets` (sample library + engine), `engine`, `dist`: single steps.
 //! - `corpus`: unusual and hostile image files for the end-to-end test, in `target/corpus/`.
@@ -11,6 +12,7 @@
 mod corpus;
 mod engine;
 mod fuzz;
+mod peers;
 mod samples;
 mod setup;
 mod util;
@@ -28,12 +30,17 @@ fn main() -> ExitCode {
         Some("dist") => setup::all(false).and_then(|_| dist()),
         Some("serve") => serve(port(&args)),
         Some("test") => test(),
+        Some("bench") if args.get(1).is_some_and(|a| a == "peers") => {
+            peers::bench(&args[2..], dist)
+        }
         Some("bench") => bench(&args[1..]),
+        // Run by `bench peers` in a release build.
+        Some("peers-native") => peers::native(&args[1..]),
         Some("soak") => soak(),
         Some("corpus") => corpus::write(),
         Some("fuzz") => fuzz::run(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <serve [--port N] | test | bench | soak | setup [--browser] | assets | engine | dist | corpus | fuzz [--seconds N]>");
+            eprintln!("usage: cargo xtask <serve [--port N] | test | bench [peers] | soak | setup [--browser] | assets | engine | dist | corpus | fuzz [--seconds N]>");
             return ExitCode::from(2);
         }
     };
