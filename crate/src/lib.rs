@@ -7,6 +7,7 @@
 
 pub mod budget;
 pub mod config;
+pub mod explain;
 #[cfg(any(test, feature = "corpus"))]
 pub mod corpus;
 pub mod images;

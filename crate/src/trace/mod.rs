@@ -8,7 +8,7 @@ mod chrome;
 mod csv;
 mod file;
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 mod svg;
 mod tracks;
 mod validate;
