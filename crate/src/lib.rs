@@ -7,9 +7,9 @@
 
 pub mod budget;
 pub mod config;
-pub mod explain;
 #[cfg(any(test, feature = "corpus"))]
 pub mod corpus;
+pub mod explain;
 pub mod images;
 pub mod kind;
 pub mod model;

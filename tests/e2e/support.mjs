@@ -11,7 +11,10 @@
 //   wall-<id> (data-wall-us, data-end-us: the run's end on the page's clock, µs since the
 //   epoch), speedup-<id>, build-<id>, timeline-<id>, rows-<id>, progress-<id>,
 //   unavailable-<id>, error-<id>, failures-<id>, cancelled-<id>, retired-<id>, toggle-<id>,
-//   input-<param>
+//   input-<param>,
+//   explain-toggle-<id> (aria-expanded), explain-<id> (the open panel), describe-<id> (its
+//   text), code-<id> (code[data-path] blocks of .line spans, .line.key marked),
+//   summary (the chart), summary-<id> (data-wall-us, data-speedup, data-winner), summary-caveat
 // where <id> is sequential, sequential-main, threads, gil, cooperative or processes.
 // and the document root's data-run-state: idle|running|done|failed|cancelled.
 

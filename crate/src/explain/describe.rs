@@ -44,7 +44,7 @@ pub fn describe(kind: TechniqueKind, workers: u32, run: Option<&Figures<'_>>) ->
                 let verdict = if io < 0.2 {
                     "CPU-bound: cores decide"
                 } else if io > 0.6 {
-                    "I/O-bound: overlapping waits decides"
+                    "I/O-bound: overlapping the waits decides"
                 } else {
                     "mixed"
                 };
@@ -241,11 +241,20 @@ fn benchmark(run: &Figures<'_>) -> String {
     let lanes = t.lanes.len().max(1) as u32;
     let wall = format!("Wall time {:.0} ms", t.wall_us() / 1000.0);
     match run.speedup {
-        Some(s) => format!(
-            "{wall}, {s:.2}× sequential's speed, efficiency {:.0} % over {lanes} lane{} \
-             (speedup ÷ lanes): the figures above the timeline.",
+        // Efficiency (speedup ÷ lanes) says how well cores were used: one lane has one.
+        Some(s) if lanes > 1 => format!(
+            "{wall}, {s:.2}× sequential's speed, efficiency {:.0} % over {lanes} lanes \
+             (speedup ÷ lanes{}): the figures above the timeline.",
             100.0 * efficiency(s, lanes),
-            if lanes == 1 { "" } else { "s" }
+            if efficiency(s, lanes) > 1.05 {
+                "; above 100 % the gain is overlapped waits, not cores"
+            } else {
+                ""
+            }
+        ),
+        Some(s) => format!(
+            "{wall}, {s:.2}× sequential's speed on one lane (efficiency is not a question \
+             with no second core in use): the figures above the timeline."
         ),
         None => format!(
             "{wall}. No speedup: it is shown only when sequential finished in the same run and \

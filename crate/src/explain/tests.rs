@@ -19,7 +19,11 @@ fn must_show(kind: TechniqueKind) -> &'static [&'static str] {
 fn every_region_exists_is_long_enough_and_shows_its_key_lines() {
     for kind in TechniqueKind::ALL {
         let snippets = snippets(kind);
-        assert_eq!(snippets.len(), regions(kind).len(), "{kind:?}: a region is missing");
+        assert_eq!(
+            snippets.len(),
+            regions(kind).len(),
+            "{kind:?}: a region is missing"
+        );
         let lines: Vec<&Line> = snippets.iter().flat_map(|s| &s.lines).collect();
         assert!(lines.len() >= 12, "{kind:?}: {} lines", lines.len());
         assert!(lines.iter().any(|l| l.key), "{kind:?}: no key line");
