@@ -253,8 +253,8 @@ fn benchmark(run: &Figures<'_>) -> String {
             }
         ),
         Some(s) => format!(
-            "{wall}, {s:.2}× sequential's speed on one lane (efficiency is not a question \
-             with no second core in use): the figures above the timeline."
+            "{wall}, {s:.2}× sequential's speed, on one lane (so no efficiency over cores to \
+             speak of): the figures above the timeline."
         ),
         None => format!(
             "{wall}. No speedup: it is shown only when sequential finished in the same run and \
