@@ -9,6 +9,7 @@ pub mod budget;
 pub mod config;
 #[cfg(any(test, feature = "corpus"))]
 pub mod corpus;
+pub mod explain;
 pub mod images;
 pub mod kind;
 pub mod model;

@@ -12,7 +12,10 @@
 //   epoch), speedup-<id>, build-<id>, timeline-<id>, rows-<id>, progress-<id>,
 //   ideal-<id> (data-predicted-us, data-measured-us: the ideal schedule against the run),
 //   unavailable-<id>, error-<id>, failures-<id>, cancelled-<id>, retired-<id>, toggle-<id>,
-//   input-<param>
+//   input-<param>,
+//   explain-toggle-<id> (aria-expanded), explain-<id> (the open panel), describe-<id> (its
+//   text), code-<id> (code[data-path] blocks of .line spans, .line.key marked),
+//   summary (the chart), summary-<id> (data-wall-us, data-speedup, data-winner), summary-caveat
 // where <id> is sequential, sequential-main, threads, gil, cooperative or processes.
 // and the document root's data-run-state: idle|running|done|failed|cancelled.
 

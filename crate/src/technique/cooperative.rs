@@ -22,10 +22,12 @@ impl Technique for Cooperative {
 
     fn run<'a>(&'a self, job: &'a Job, env: &'a Env<'a>) -> LocalBoxFuture<'a, RunOutput> {
         Box::pin(async move {
+            // explain:begin cooperative
             let start = env.clock.now_us();
             let link = job.link();
             let budget = PixelBudget::new(job.budget_px);
-            let hook = Awaiting::new(&link, job, env, true);
+            let hook = Awaiting::new(&link, job, env, true); // explain:key
+
             // One thread: tasks take turns with this log, and never hold it across an await.
             let spans = RefCell::new(Vec::with_capacity(job.tasks() as usize * 4));
             let tasks = (0..job.tasks()).map(|task| {
@@ -42,8 +44,9 @@ impl Technique for Cooperative {
                     outcome
                 }
             });
-            let outcomes = join_all(tasks).await;
+            let outcomes = join_all(tasks).await; // explain:key
             let lanes = vec![Lane::new(0, env.home)];
+            // explain:end cooperative
             let end = env.clock.now_us();
             finish(
                 self.kind(),

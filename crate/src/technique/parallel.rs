@@ -90,6 +90,7 @@ fn run_pool(
     cancel: &Cancel,
     gil: Option<&Mutex<()>>,
 ) -> RunOutput {
+    // explain:begin threads
     let start = clock.now_us();
     let link = job.link();
     let budget = PixelBudget::new(job.budget_px);
@@ -101,7 +102,7 @@ fn run_pool(
         gil,
     };
     let per_task: Vec<(Vec<Span>, Outcome)> = (0..job.tasks())
-        .into_par_iter()
+        .into_par_iter() // explain:key
         .map(|task| {
             let spans = RefCell::new(Vec::with_capacity(4));
             let at = At {
@@ -110,11 +111,12 @@ fn run_pool(
                 task,
                 spans: &spans,
             };
-            let outcome = complete(run_task(&hook, &job.spec, &budget, &at));
+            let outcome = complete(run_task(&hook, &job.spec, &budget, &at)); // explain:key
             report(progress, task, &outcome);
             (spans.into_inner(), outcome)
         })
         .collect();
+    // explain:end threads
     let end = clock.now_us();
     let lanes = (0..rayon::current_num_threads() as u32)
         .map(|id| Lane::new(id, &format!("thread {id}")))
@@ -160,10 +162,12 @@ impl Hook for Blocking<'_> {
     where
         Self: 'h;
 
+    // explain:begin gil
     async fn enter(&self, stage: Stage, at: &At<'_>) -> Result<Self::Held<'_>, String> {
         if self.cancel.is_cancelled() {
             return Err(CANCELLED.to_string());
         }
+        // explain:key
         let Some(lock) = self.gil.filter(|_| stage.is_cpu()) else {
             return Ok(None);
         };
@@ -173,7 +177,7 @@ impl Hook for Blocking<'_> {
             Err(TryLockError::Poisoned(e)) => e.into_inner(),
             Err(TryLockError::WouldBlock) => {
                 let start_us = at.clock.now_us();
-                let guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+                let guard = lock.lock().unwrap_or_else(|e| e.into_inner()); // explain:key
                 at.push(stage, State::Ready, start_us, None);
                 guard
             }
@@ -183,8 +187,9 @@ impl Hook for Blocking<'_> {
 
     async fn fetch(&self, at: &At<'_>) -> (Result<Vec<u8>, String>, f64, f64) {
         self.link
-            .fetch_blocking(self.source, at.task, self.clock, self.cancel)
+            .fetch_blocking(self.source, at.task, self.clock, self.cancel) // explain:key
     }
+    // explain:end gil
 
     async fn reserve<'b>(
         &self,

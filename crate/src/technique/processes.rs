@@ -105,11 +105,12 @@ impl Technique for Processes<'_> {
 
     fn run<'a>(&'a self, job: &'a Job, env: &'a Env<'a>) -> LocalBoxFuture<'a, RunOutput> {
         Box::pin(async move {
+            // explain:begin processes
             let clock = env.clock;
             let start = clock.now_us();
             let started = join_all((0..self.count).map(|lane| async move {
                 let t0 = clock.now_us();
-                let process = self.spawner.spawn(lane).await;
+                let process = self.spawner.spawn(lane).await; // explain:key
                 (lane, (t0, clock.now_us()), process)
             }))
             .await;
@@ -134,7 +135,7 @@ impl Technique for Processes<'_> {
                         break;
                     };
                     running.push(async move {
-                        let reply = process.run(task).await;
+                        let reply = process.run(task).await; // explain:key
                         (lane, process, task, reply)
                     });
                 }
@@ -145,6 +146,7 @@ impl Technique for Processes<'_> {
                     Either::Left(_) => None,
                     Either::Right((done, _)) => done,
                 };
+                // explain:end processes
                 let Some((lane, process, task, reply)) = done else {
                     break;
                 };

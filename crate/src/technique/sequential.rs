@@ -33,12 +33,14 @@ impl Technique for Sequential {
 
     fn run<'a>(&'a self, job: &'a Job, env: &'a Env<'a>) -> LocalBoxFuture<'a, RunOutput> {
         Box::pin(async move {
+            // explain:begin sequential
             let start = env.clock.now_us();
             let link = job.link();
             let budget = PixelBudget::new(job.budget_px);
             let hook = Awaiting::new(&link, job, env, false);
             let spans = RefCell::new(Vec::with_capacity(job.tasks() as usize * 4));
             let mut outcomes = Vec::with_capacity(job.tasks() as usize);
+            // explain:key
             for task in 0..job.tasks() {
                 let at = At {
                     clock: env.clock,
@@ -46,10 +48,11 @@ impl Technique for Sequential {
                     task,
                     spans: &spans,
                 };
-                let outcome = run_task(&hook, &job.spec, &budget, &at).await;
+                let outcome = run_task(&hook, &job.spec, &budget, &at).await; // explain:key
                 report(env.progress, task, &outcome);
                 outcomes.push(outcome);
             }
+            // explain:end sequential
             let lanes = vec![Lane::new(0, env.home)];
             finish(
                 self.kind(),

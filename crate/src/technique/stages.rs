@@ -219,9 +219,10 @@ impl Hook for Awaiting<'_> {
     where
         Self: 'h;
 
+    // explain:begin awaiting
     async fn enter(&self, _stage: Stage, _at: &At<'_>) -> Result<(), String> {
         if self.yields {
-            self.events.yield_now().await;
+            self.events.yield_now().await; // explain:key
         }
         if self.cancel.is_cancelled() {
             return Err(CANCELLED.to_string());
@@ -233,13 +234,15 @@ impl Hook for Awaiting<'_> {
         let start = self.clock.now_us();
         let fetch = self
             .link
-            .fetch_via(self.gate, self.source, at.task, self.clock, self.events);
+            .fetch_via(self.gate, self.source, at.task, self.clock, self.events); // explain:key
+
         // A cancel does not wait out a long (simulated) latency.
         match select(Box::pin(fetch), self.cancel.cancelled()).await {
             Either::Left((fetched, _)) => fetched,
             Either::Right(_) => (Err(CANCELLED.to_string()), start, self.clock.now_us()),
         }
     }
+    // explain:end awaiting
 
     async fn reserve<'b>(
         &self,

@@ -14,6 +14,7 @@ use super::controls::Controls;
 use super::gallery::Gallery;
 use super::legend::Legend;
 use super::notices::Notices;
+use super::summary::{self, Summary};
 use super::technique_card::TechniqueCard;
 use crate::runtime::{browser, Runtime};
 use crate::state::{Action, Phase, State};
@@ -142,6 +143,7 @@ pub fn App() -> Html {
                 on_clear_files={on_clear_files}
             />
             <p class="status" data-testid="run-status">{ status_text(&state) }</p>
+            <Summary rows={summary::rows(&state)} />
             <Legend />
             <section class="techniques">
                 { for state.runs.iter().map(|(kind, status)| html! {
@@ -153,6 +155,7 @@ pub fn App() -> Html {
                         axis_us={axis}
                         threads={threads}
                         names={names.clone()}
+                        baseline={state.finished(TechniqueKind::Sequential).cloned()}
                         connections={state.config.network.connections}
                     />
                 }) }

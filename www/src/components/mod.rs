@@ -2,10 +2,12 @@
 
 pub mod app;
 pub mod controls;
+pub mod explain;
 pub mod gallery;
 pub mod ideal;
 pub mod legend;
 pub mod notices;
+pub mod summary;
 pub mod technique_card;
 pub mod thumb;
 pub mod timeline;

@@ -6,9 +6,10 @@ use interleave::technique::{TechniqueKind, CANCELLED};
 use interleave::trace::{Stage, Trace};
 use yew::prelude::*;
 
+use super::explain::Explain;
 use super::ideal::IdealLine;
 use super::timeline::{Rows, Timeline};
-use crate::state::RunStatus;
+use crate::state::{Finished, RunStatus};
 
 /// Props of [`TechniqueCard`].
 #[derive(Properties, PartialEq)]
@@ -25,6 +26,8 @@ pub struct Props {
     pub threads: u32,
     /// The name of each image, in task order.
     pub names: Rc<Vec<String>>,
+    /// Sequential's finished run, which the explanation compares with.
+    pub baseline: Option<Rc<Finished>>,
     /// The run's connection limit.
     pub connections: u32,
 }
@@ -60,6 +63,11 @@ fn describe(kind: TechniqueKind, n: u32) -> String {
 #[function_component]
 pub fn TechniqueCard(props: &Props) -> Html {
     let by_task = use_state(|| props.kind == TechniqueKind::Cooperative);
+    let explained = use_state(|| false);
+    let explain_toggle = {
+        let explained = explained.clone();
+        Callback::from(move |_: MouseEvent| explained.set(!*explained))
+    };
     let id = props.kind.id();
     let body = match &props.status {
         RunStatus::Waiting => html! { <p class="muted">{ "Waiting." }</p> },
@@ -162,8 +170,25 @@ pub fn TechniqueCard(props: &Props) -> Html {
     };
     html! {
         <article class="card" data-testid={format!("technique-{id}")} data-status={props.status.word()}>
-            <h2>{ props.kind.label() }<span class={classes!("badge", badge)}>{ badge }</span></h2>
+            <h2>
+                { props.kind.label() }<span class={classes!("badge", badge)}>{ badge }</span>
+                <button class="small explain-toggle" data-testid={format!("explain-toggle-{id}")}
+                    aria-expanded={explained.to_string()} aria-controls={format!("explain-{id}")}
+                    onclick={explain_toggle}>
+                    { if *explained { "Hide the explanation" } else { "Explain: description and code" } }
+                </button>
+            </h2>
             <p class="describe">{ describe(props.kind, props.threads) }</p>
+            if *explained {
+                <Explain
+                    kind={props.kind}
+                    run={props.status.finished().cloned()}
+                    speedup={props.speedup}
+                    baseline={props.baseline.clone()}
+                    threads={props.threads}
+                    connections={props.connections}
+                />
+            }
             { body }
         </article>
     }

@@ -1,0 +1,127 @@
+//! Who won: every finished technique's wall time as a bar, with its speedup against sequential,
+//! on one chart, so no one has to scroll through the cards.
+
+use interleave::technique::TechniqueKind;
+use yew::prelude::*;
+
+use crate::state::{RunStatus, State};
+
+/// One finished technique, as the chart shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    /// Which technique.
+    pub kind: TechniqueKind,
+    /// Its wall time, µs.
+    pub wall_us: f64,
+    /// Against sequential, where meaningful.
+    pub speedup: Option<f64>,
+    /// Thumbnails it made.
+    pub made: usize,
+}
+
+/// The rows of the techniques that finished (not those cancelled part-way), in page order.
+pub fn rows(state: &State) -> Vec<Row> {
+    state
+        .runs
+        .iter()
+        .filter_map(|(kind, status)| match status {
+            RunStatus::Done(f) => Some(Row {
+                kind: *kind,
+                wall_us: f.trace.wall_us(),
+                speedup: state.speedup(*kind),
+                made: f.made(),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The fastest of the techniques that made the most thumbnails (doing less work is no win);
+/// none if no technique made any.
+pub fn winner(rows: &[Row]) -> Option<TechniqueKind> {
+    let most = rows.iter().map(|r| r.made).max().filter(|&m| m > 0)?;
+    rows.iter()
+        .filter(|r| r.made == most)
+        .min_by(|a, b| a.wall_us.total_cmp(&b.wall_us))
+        .map(|r| r.kind)
+}
+
+/// Why some or all speedups are missing, if they are.
+fn caveat(rows: &[Row]) -> Option<&'static str> {
+    if rows.iter().all(|r| r.made == 0) {
+        Some("Every image failed: there is nothing to compare, and no winner.")
+    } else if !rows.iter().any(|r| r.kind == TechniqueKind::Sequential) {
+        Some("No speedups: sequential (the baseline) did not finish in this run.")
+    } else if rows.iter().any(|r| r.speedup.is_none()) {
+        Some("Speedups are left out where a technique did not make the same thumbnails as sequential (images failed): it did different work.")
+    } else {
+        None
+    }
+}
+
+/// Props of [`Summary`].
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// The finished techniques.
+    pub rows: Vec<Row>,
+}
+
+const WIDTH: f64 = 820.0;
+const LABEL: f64 = 230.0;
+const BARS: f64 = 380.0;
+const ROW: f64 = 26.0;
+const TOP: f64 = 18.0;
+
+/// The chart; nothing before any technique finished.
+#[function_component]
+pub fn Summary(props: &Props) -> Html {
+    let rows = &props.rows;
+    if rows.is_empty() {
+        return Html::default();
+    }
+    let best = winner(rows);
+    let longest = rows.iter().map(|r| r.wall_us).fold(1.0, f64::max);
+    let x = |us: f64| LABEL + BARS * us / longest;
+    let height = TOP + ROW * rows.len() as f64 + 4.0;
+    let baseline = rows
+        .iter()
+        .find(|r| r.kind == TechniqueKind::Sequential)
+        .map(|r| x(r.wall_us));
+    let winner_name = best.map_or("none", |k| k.label());
+    html! {
+        <section class="summary" data-testid="summary">
+            <h2>{ "Summary: wall time, shorter is faster" }</h2>
+            <svg viewBox={format!("0 0 {WIDTH} {height}")} role="img"
+                aria-label={format!("Wall time of each technique; fastest: {winner_name}")}>
+                if let Some(bx) = baseline {
+                    <line class="baseline" x1={fmt(bx)} x2={fmt(bx)} y1="12" y2={fmt(height)} />
+                    <text class="baseline-label" x={fmt(bx)} y="10" text-anchor="middle">{ "sequential = 1×" }</text>
+                }
+                { for rows.iter().enumerate().map(|(i, r)| {
+                    let y = TOP + ROW * i as f64;
+                    let won = best == Some(r.kind);
+                    let speed = r.speedup.map_or("speedup n/a".to_string(), |s| format!("{s:.2}×"));
+                    let value = format!("{:.0} ms · {speed}{}", r.wall_us / 1000.0, if won { " · fastest" } else { "" });
+                    html! {
+                        <g data-testid={format!("summary-{}", r.kind.id())}
+                            data-wall-us={format!("{:.0}", r.wall_us)}
+                            data-speedup={r.speedup.map(|s| format!("{s:.3}"))}
+                            data-winner={won.to_string()}
+                            class={classes!(won.then_some("winner"))}>
+                            <text class="name" x={fmt(LABEL - 8.0)} y={fmt(y + 15.0)} text-anchor="end">{ r.kind.label() }</text>
+                            <rect class="bar" x={fmt(LABEL)} y={fmt(y + 3.0)} width={fmt(x(r.wall_us) - LABEL)} height={fmt(ROW - 8.0)} rx="2" />
+                            <text class="value" x={fmt(x(r.wall_us) + 6.0)} y={fmt(y + 15.0)}>{ value }</text>
+                        </g>
+                    }
+                }) }
+            </svg>
+            if let Some(why) = caveat(rows) {
+                <p class="muted" data-testid="summary-caveat">{ why }</p>
+            }
+        </section>
+    }
+}
+
+fn fmt(v: f64) -> String {
+    format!("{v:.1}")
+}
