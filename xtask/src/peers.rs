@@ -79,7 +79,7 @@ pub fn native(args: &[String]) -> Result {
         ..Config::default()
     };
     let job = Job::new(
-        Arc::new(MemorySource(images)),
+        Arc::new(MemorySource::from(images)),
         config.thumb_spec(),
         config.network,
         config.seed,
