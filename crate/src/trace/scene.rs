@@ -11,6 +11,7 @@ use super::{Stage, Trace};
 use block::Block;
 use parts::legend;
 
+#[cfg(test)]
 pub(crate) use parts::cut;
 
 mod block;
