@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod controls;
+pub mod exports;
 pub mod gallery;
 pub mod legend;
 pub mod notices;
