@@ -34,6 +34,15 @@ const CSV: &str = "text/csv;charset=utf-8";
 #[function_component]
 pub fn Exports(props: &Props) -> Html {
     let saved = use_state(|| None::<Saved>);
+    {
+        // A new run makes the last export's note stale.
+        let saved = saved.clone();
+        use_effect_with(props.busy, move |busy| {
+            if *busy {
+                saved.set(None);
+            }
+        });
+    }
     // Traces are copied at the click, never per render.
     let traces = {
         let finished = props.finished.clone();
@@ -115,7 +124,7 @@ pub fn Exports(props: &Props) -> Html {
             </div>
             { for (*saved).as_ref().map(|s| {
                 let (w, h) = s.size.map_or((None, None), |(w, h)| (Some(w.to_string()), Some(h.to_string())));
-                html! { <p class="export-note" data-testid="export-status" data-width={w} data-height={h}>{ &s.text }</p> }
+                html! { <p class="export-note" role="status" data-testid="export-status" data-width={w} data-height={h}>{ &s.text }</p> }
             }) }
             <p class="export-note" data-testid="perfetto-help">
                 { "Open in Perfetto: export the trace (JSON), open ui.perfetto.dev in a new tab and drag \
