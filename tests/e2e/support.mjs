@@ -3,8 +3,11 @@
 //
 // Elements the tests drive or read, by data-testid:
 //   run-button, cancel-button (while a run is in progress; Escape does the same), run-status,
-//   notice, legend, export-trace, gallery, thumb, thumb-error, thumb-cancelled (each thumb*
-//   with data-name: the image's file name; thumb is a painted canvas), download-zip,
+//   notice, legend, export-trace, export-svg, export-png, export-csv, export-spans-csv (each
+//   disabled until a run has finished or was cancelled), export-status (what the last export
+//   saved; a PNG's data-width, data-height in px), perfetto-help, gallery, thumb,
+//   thumb-error, thumb-cancelled (each thumb* with data-name: the image's file name; thumb is
+//   a painted canvas), download-zip,
 //   preset-<cpu|io|mixed>, preset-description, file-input,
 //   dropzone, own-files, refused-files,
 //   technique-<id> (data-status: waiting|running|done|failed|unavailable|cancelled),

@@ -5,12 +5,12 @@ use std::rc::Rc;
 use gloo_events::EventListener;
 use interleave::config::Config;
 use interleave::technique::TechniqueKind;
-use interleave::trace::chrome_trace;
 use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
 use super::controls::Controls;
+use super::exports::Exports;
 use super::gallery::Gallery;
 use super::legend::Legend;
 use super::notices::Notices;
@@ -100,18 +100,6 @@ pub fn App() -> Html {
         let dispatch = state.dispatcher();
         Callback::from(move |_| dispatch.dispatch(Action::DismissNotices))
     };
-    let on_export = {
-        let state = state.clone();
-        Callback::from(move |_| {
-            // Copied at the click, never per render.
-            let json = chrome_trace(&state.traces()).to_string();
-            if let Err(e) =
-                browser::download("interleave-trace.json", json.as_bytes(), "application/json")
-            {
-                web_sys::console::error_1(&e);
-            }
-        })
-    };
     let axis = state.time_axis_us();
     let names = Rc::new(state.image_names());
     let threads = state.threads();
@@ -160,12 +148,11 @@ pub fn App() -> Html {
                     />
                 }) }
             </section>
-            <section class="results">
-                <button data-testid="export-trace" disabled={!state.has_results()} onclick={on_export}
-                    title="Chrome Trace Event JSON: open it in ui.perfetto.dev or chrome://tracing">
-                    { "Export trace (JSON)" }
-                </button>
-            </section>
+            <Exports
+                finished={state.runs.iter().filter_map(|(_, s)| s.finished().cloned()).collect::<Vec<_>>()}
+                names={names.clone()}
+                busy={state.phase.busy()}
+            />
             <Gallery finished={state.runs.iter().find_map(|(_, s)| s.finished().cloned())} names={names} />
             <footer>
                 { if state.caps.isolated {

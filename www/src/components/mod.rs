@@ -3,6 +3,7 @@
 pub mod app;
 pub mod controls;
 pub mod explain;
+pub mod exports;
 pub mod gallery;
 pub mod ideal;
 pub mod legend;

@@ -90,7 +90,12 @@ pub fn capabilities() -> Capabilities {
 /// Offers `bytes` as a file download named `name` (a download, which a CSP does not govern; the
 /// object URL is revoked when `url` drops).
 pub fn download(name: &str, bytes: &[u8], mime: &str) -> Result<(), JsValue> {
-    let url = ObjectUrl::from(gloo_file::Blob::new_with_options(bytes, Some(mime)));
+    download_blob(name, gloo_file::Blob::new_with_options(bytes, Some(mime)))
+}
+
+/// Offers `blob` as a file download named `name`, as [`download`] does.
+pub fn download_blob(name: &str, blob: impl Into<gloo_file::Blob>) -> Result<(), JsValue> {
+    let url = ObjectUrl::from(blob.into());
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;

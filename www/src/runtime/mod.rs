@@ -2,6 +2,7 @@
 //! another so that they never compete for cores, and stops them when asked.
 
 pub mod browser;
+pub mod canvas;
 mod main_thread;
 mod processes;
 pub mod signal;

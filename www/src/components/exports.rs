@@ -1,0 +1,148 @@
+//! The exports of a finished run: Chrome trace, timeline (SVG, PNG), results and spans (CSV),
+//! and how to open the trace in Perfetto.
+
+use std::rc::Rc;
+
+use interleave::trace::{chrome_trace, results_csv, spans_csv, timeline_scene, write_svg, Trace};
+use yew::prelude::*;
+
+use crate::runtime::{browser, canvas};
+use crate::state::Finished;
+
+/// Props of [`Exports`].
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// What ran to the end or was cancelled part-way, in page order.
+    pub finished: Vec<Rc<Finished>>,
+    /// The batch's image names, by task.
+    pub names: Rc<Vec<String>>,
+    /// Whether a run is in progress: exports describe a finished run only.
+    pub busy: bool,
+}
+
+/// What the last export saved, shown under the buttons.
+#[derive(Clone, PartialEq)]
+struct Saved {
+    text: String,
+    /// Width and height in pixels, for a picture.
+    size: Option<(u32, u32)>,
+}
+
+const CSV: &str = "text/csv;charset=utf-8";
+
+/// The export buttons, enabled once a run has finished (or was cancelled) with results.
+#[function_component]
+pub fn Exports(props: &Props) -> Html {
+    let saved = use_state(|| None::<Saved>);
+    {
+        // A new run makes the last export's note stale.
+        let saved = saved.clone();
+        use_effect_with(props.busy, move |busy| {
+            if *busy {
+                saved.set(None);
+            }
+        });
+    }
+    // Traces are copied at the click, never per render.
+    let traces = {
+        let finished = props.finished.clone();
+        move || {
+            finished
+                .iter()
+                .map(|f| f.trace.clone())
+                .collect::<Vec<Trace>>()
+        }
+    };
+    let file = |name: &'static str, mime: &'static str, make: fn(&[Trace], &[String]) -> String| {
+        let (traces, names, saved) = (traces.clone(), props.names.clone(), saved.clone());
+        Callback::from(move |_: MouseEvent| {
+            let bytes = make(&traces(), &names);
+            match browser::download(name, bytes.as_bytes(), mime) {
+                Ok(()) => saved.set(Some(Saved {
+                    text: format!("Saved {name} ({}).", size_text(bytes.len())),
+                    size: None,
+                })),
+                Err(e) => web_sys::console::error_1(&e),
+            }
+        })
+    };
+    let on_trace = file("interleave-trace.json", "application/json", |t, _| {
+        chrome_trace(t).to_string()
+    });
+    let on_svg = file("interleave-timeline.svg", "image/svg+xml", |t, _| {
+        write_svg(&timeline_scene(t))
+    });
+    let on_csv = file("interleave-results.csv", CSV, |t, _| results_csv(t));
+    let on_spans = file("interleave-spans.csv", CSV, spans_csv);
+    let on_png = {
+        let (traces, saved) = (traces.clone(), saved.clone());
+        Callback::from(move |_: MouseEvent| {
+            let scene = timeline_scene(&traces());
+            let saved = saved.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let name = "interleave-timeline.png";
+                let done = canvas::scene_png(&scene)
+                    .await
+                    .and_then(|(blob, w, h)| browser::download_blob(name, blob).map(|()| (w, h)));
+                match done {
+                    Ok((w, h)) => saved.set(Some(Saved {
+                        text: format!(
+                            "Saved {name} ({w} × {h} px; the SVG is {} × {}).",
+                            scene.width, scene.height
+                        ),
+                        size: Some((w, h)),
+                    })),
+                    Err(e) => web_sys::console::error_1(&e),
+                }
+            });
+        })
+    };
+    let off = props.busy || props.finished.is_empty();
+    html! {
+        <section class="results" data-testid="exports">
+            <div class="export-buttons">
+                <button data-testid="export-trace" disabled={off} onclick={on_trace}
+                    title="Chrome Trace Event JSON: open it in ui.perfetto.dev or chrome://tracing">
+                    { "Export trace (JSON)" }
+                </button>
+                <button data-testid="export-svg" disabled={off} onclick={on_svg}
+                    title="The timelines of this run, stacked on one time axis, as a self-contained SVG">
+                    { "Timeline (SVG)" }
+                </button>
+                <button data-testid="export-png" disabled={off} onclick={on_png}
+                    title="The same picture as a PNG at twice the size, for slides">
+                    { "Timeline (PNG)" }
+                </button>
+                <button data-testid="export-csv" disabled={off} onclick={on_csv}
+                    title="One row per technique: wall time, speedup, efficiency, CPU and I/O time">
+                    { "Results (CSV)" }
+                </button>
+                <button data-testid="export-spans-csv" disabled={off} onclick={on_spans}
+                    title="One row per span: run, lane, image, stage, state, start, end">
+                    { "Spans (CSV)" }
+                </button>
+            </div>
+            { for (*saved).as_ref().map(|s| {
+                let (w, h) = s.size.map_or((None, None), |(w, h)| (Some(w.to_string()), Some(h.to_string())));
+                html! { <p class="export-note" role="status" data-testid="export-status" data-width={w} data-height={h}>{ &s.text }</p> }
+            }) }
+            <p class="export-note" data-testid="perfetto-help">
+                { "Open in Perfetto: export the trace (JSON), open ui.perfetto.dev in a new tab and drag \
+                   the file onto it (or use “Open trace file”). Perfetto reads it in your browser; nothing \
+                   is uploaded. This page cannot hand the trace over by itself: Perfetto's hand-off \
+                   (window.open, then postMessage) needs a link between the two windows, which this \
+                   page's cross-origin isolation (Cross-Origin-Opener-Policy: same-origin, needed for \
+                   threads) severs." }
+            </p>
+        </section>
+    }
+}
+
+/// A file size for people.
+fn size_text(bytes: usize) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} bytes"),
+        b if b < 1024 * 1024 => format!("{:.0} KB", b as f64 / 1024.0),
+        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+    }
+}
