@@ -18,4 +18,6 @@ pub mod pipeline;
 pub mod platform;
 pub mod stats;
 pub mod technique;
+#[cfg(test)]
+mod testing;
 pub mod trace;

@@ -1,20 +1,18 @@
 //! Real traces for the export tests: the techniques run natively, as in `technique/tests`,
 //! plus hand-made traces with the awkward cases a saved file may hold.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use futures::executor::block_on;
-use futures::future::LocalBoxFuture;
 
 use super::{Lane, Span, Stage, State, Trace};
-use crate::images::{sample_jpeg, SampleSpec};
 use crate::network::Network;
 use crate::pipeline::ThumbSpec;
-use crate::platform::{Cancel, MemorySource, NativeLoop, NoProgress, SystemClock};
+use crate::platform::{Cancel, NativeLoop, NoProgress, SystemClock};
 use crate::technique::{
-    process_task, Cooperative, Env, Job, Process, ProcessReply, Processes, Sequential, Spawner,
-    Technique, TechniqueKind, Threads,
+    Cooperative, Env, Job, Processes, Sequential, Technique, TechniqueKind, Threads,
 };
+use crate::testing::{sample_job, InProcessSpawner};
 
 /// A network slow enough that cooperative tasks' waits overlap, with room for several
 /// requests at once.
@@ -28,52 +26,13 @@ fn slow() -> Network {
 }
 
 fn job(count: u32) -> Job {
-    let spec = SampleSpec {
-        seed: 7,
-        count,
-        width: 320,
-        height: 240,
-    };
-    let sources: Vec<Vec<u8>> = (0..count).map(|i| sample_jpeg(&spec, i)).collect();
-    Job::new(
-        Arc::new(MemorySource::from(sources)),
-        thumb_spec(),
-        slow(),
-        3,
-    )
+    sample_job(7, count, (320, 240), thumb_spec(), slow(), 3)
 }
 
 /// 48 px thumbnails with the default settings; read from JSON so that settings added to
 /// [`ThumbSpec`] later keep their defaults here.
 fn thumb_spec() -> ThumbSpec {
     serde_json::from_value(serde_json::json!({ "max_side": 48 })).expect("a thumbnail spec")
-}
-
-/// A process that runs each task with the same code as a browser process worker.
-struct InProcess(Job);
-
-impl Process for InProcess {
-    fn run(&self, task: u32) -> LocalBoxFuture<'_, Result<ProcessReply, String>> {
-        Box::pin(async move {
-            let env = Env {
-                clock: &SystemClock,
-                events: &NativeLoop,
-                progress: &NoProgress,
-                cancel: &Cancel::default(),
-                home: "process",
-            };
-            Ok(process_task(&self.0, &env, task).await)
-        })
-    }
-}
-
-struct InProcessSpawner(Job);
-
-impl Spawner for InProcessSpawner {
-    fn spawn(&self, _lane: u32) -> LocalBoxFuture<'_, Result<Box<dyn Process>, String>> {
-        let process = InProcess(self.0.clone());
-        Box::pin(async move { Ok(Box::new(process) as Box<dyn Process>) })
-    }
 }
 
 /// One run of `kind` on a batch of 6 images over the slow network, in a pool of 2 threads.

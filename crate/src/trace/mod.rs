@@ -18,8 +18,8 @@ pub use chrome::{chrome_trace, FLOW_NAME, IN_FLIGHT_COUNTER, PAGE_THREAD};
 pub use csv::{results_csv, run_figures, spans_csv, RunFigures};
 pub use file::{TraceFile, TraceFileError, TRACE_FILE_VERSION};
 pub use scene::{
-    stage_colour, timeline_scene, Anchor, Fill, Group, Line, Rect, Scene, Shape, Stroke, Text,
-    TextPart, FONT_FAMILY, FONT_SIZE, STARTUP_COLOUR,
+    axis_ticks, stage_colour, timeline_scene, Anchor, Fill, Group, Line, Rect, Scene, Shape,
+    Stroke, Text, TextPart, FONT_FAMILY, FONT_SIZE, STARTUP_COLOUR,
 };
 pub use svg::{timeline_svg, write_svg};
 pub use validate::TraceError;

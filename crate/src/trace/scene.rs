@@ -9,6 +9,7 @@
 
 use super::{Stage, Trace};
 use block::Block;
+pub use parts::axis_ticks;
 use parts::legend;
 
 #[cfg(test)]

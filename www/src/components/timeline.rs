@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use interleave::trace::{Span, State, Trace};
+use interleave::trace::{axis_ticks, Span, State, Trace};
 use yew::prelude::*;
 
 use super::legend::{stage_colour, state_class, STARTUP_COLOUR};
@@ -86,10 +86,13 @@ pub fn Timeline(props: &Props) -> Html {
     }).collect::<Html>());
     // Percentages in SVG coordinates place the labels without inline styles (a strict CSP
     // forbids those), and the text is not stretched as the plot's viewBox is.
-    let ticks = ticks(axis / 1000.0).into_iter().enumerate().map(|(i, ms)| {
-        html! { <text x={format!("{:.2}%", ms * 1000.0 / axis * 100.0)} y="12"
-        text-anchor={if i == 0 { "start" } else { "middle" }}>{ format!("{ms} ms") }</text> }
-    });
+    let ticks = axis_ticks(axis / 1000.0)
+        .into_iter()
+        .enumerate()
+        .map(|(i, ms)| {
+            html! { <text x={format!("{:.2}%", ms * 1000.0 / axis * 100.0)} y="12"
+            text-anchor={if i == 0 { "start" } else { "middle" }}>{ format!("{ms} ms") }</text> }
+        });
     html! {
         <div class="timeline" data-testid={format!("timeline-{}", trace.technique.id())} data-rows={
             if props.rows == Rows::Lanes { "lanes" } else { "tasks" }}>
@@ -154,19 +157,4 @@ fn task_waits(trace: &Trace) -> Vec<(u32, f64, f64)> {
         }
     }
     out
-}
-
-/// Round tick values (ms) for an axis of `span_ms`: about five, at 1/2/5 × 10^k.
-fn ticks(span_ms: f64) -> Vec<f64> {
-    let raw = span_ms / 5.0;
-    let pow = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0]
-        .into_iter()
-        .map(|m| m * pow)
-        .find(|s| *s >= raw)
-        .unwrap_or(pow * 10.0);
-    (0..)
-        .map(|i| f64::from(i) * step)
-        .take_while(|t| *t <= span_ms)
-        .collect()
 }

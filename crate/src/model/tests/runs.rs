@@ -2,66 +2,30 @@
 //! pool replays the run's own order, so only overhead can separate them), and the breakdown
 //! accounts for all of the difference.
 
-use std::sync::Arc;
-
 use futures::executor::block_on;
-use futures::future::LocalBoxFuture;
 
 use crate::config::Config;
-use crate::images::{sample_jpeg, SampleSpec};
 use crate::kind::TechniqueKind;
 use crate::model::{ideal_schedule, task_costs};
 use crate::network::Network;
-use crate::platform::{Cancel, MemorySource, NativeLoop, NoProgress, SystemClock};
+use crate::platform::{Cancel, NativeLoop, NoProgress, SystemClock};
 use crate::stats::total_us;
 use crate::technique::{
-    process_task, Cooperative, Env, Gil, Job, Process, ProcessReply, Processes, Sequential,
-    Spawner, Technique, Threads, STAGES,
+    Cooperative, Env, Gil, Job, Processes, Sequential, Technique, Threads, STAGES,
 };
+use crate::testing::{sample_job, InProcessSpawner};
 use crate::trace::{State, Trace};
 
 /// Threads and processes of the parallel techniques, as on the 2-core machines measured.
 const N: u32 = 2;
 
 fn job(count: u32, network: Network) -> Job {
-    let spec = SampleSpec {
-        seed: 7,
-        count,
-        width: 480,
-        height: 360,
-    };
-    let sources: Vec<Vec<u8>> = (0..count).map(|i| sample_jpeg(&spec, i)).collect();
     let thumb = Config {
         thumb: 64,
         ..Config::default()
     }
     .thumb_spec();
-    Job::new(Arc::new(MemorySource::from(sources)), thumb, network, 3)
-}
-
-/// A process that shares the caller's memory (the isolation is not what is measured here).
-struct Local(Job);
-
-impl Process for Local {
-    fn run(&self, task: u32) -> LocalBoxFuture<'_, Result<ProcessReply, String>> {
-        Box::pin(async move {
-            let env = Env {
-                clock: &SystemClock,
-                events: &NativeLoop,
-                progress: &NoProgress,
-                cancel: &Cancel::default(),
-                home: "process",
-            };
-            Ok(process_task(&self.0, &env, task).await)
-        })
-    }
-}
-
-impl Spawner for Local {
-    fn spawn(&self, _lane: u32) -> LocalBoxFuture<'_, Result<Box<dyn Process>, String>> {
-        let process = Local(self.0.clone());
-        Box::pin(async move { Ok(Box::new(process) as Box<dyn Process>) })
-    }
+    sample_job(7, count, (480, 360), thumb, network, 3)
 }
 
 /// Runs `kind` on `job` in a pool of [`N`] threads (processes: [`N`] of them).
@@ -78,7 +42,7 @@ fn run(kind: TechniqueKind, job: &Job) -> Trace {
             cancel: &Cancel::default(),
             home: "test thread",
         };
-        let spawner = Local(job.clone());
+        let spawner = InProcessSpawner(job.clone());
         let processes = Processes::new(&spawner, N);
         let technique: &dyn Technique = match kind {
             TechniqueKind::Sequential => &Sequential::IN_WORKER,

@@ -8,24 +8,12 @@ use futures::executor::block_on;
 use futures::future::LocalBoxFuture;
 
 use super::*;
-use crate::images::{sample_jpeg, SampleSpec};
 use crate::platform::{MemorySource, NativeLoop, NoProgress, Source, SystemClock};
+use crate::testing::sample_job;
 use crate::trace::State;
 
 fn job(count: u32, network: Network) -> Job {
-    let spec = SampleSpec {
-        seed: 42,
-        count,
-        width: 480,
-        height: 360,
-    };
-    let sources: Vec<Vec<u8>> = (0..count).map(|i| sample_jpeg(&spec, i)).collect();
-    Job::new(
-        Arc::new(MemorySource::from(sources)),
-        ThumbSpec::fit(64),
-        network,
-        1,
-    )
+    sample_job(42, count, (480, 360), ThumbSpec::fit(64), network, 1)
 }
 
 /// A network slow enough that waits dominate, and with room for several requests at once.

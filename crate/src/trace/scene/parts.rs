@@ -33,9 +33,9 @@ fn paint_of(colour: &'static str, hatch: &'static str, state: State) -> (Fill, O
     }
 }
 
-/// The time axis under a run: round ticks (1, 2 or 5 × 10^k ms), about five.
-pub(super) fn axis(y: f64, axis_us: f64) -> Vec<Shape> {
-    let span_ms = axis_us / 1000.0;
+/// Round tick values (ms) for an axis of `span_ms`: about five, at 1, 2 or 5 × 10^k (at most
+/// 50, whatever the input). The page's timelines and the exports share them.
+pub fn axis_ticks(span_ms: f64) -> Vec<f64> {
     let raw = span_ms / 5.0;
     let pow = 10f64.powf(raw.log10().floor());
     let step = [1.0, 2.0, 5.0, 10.0]
@@ -43,6 +43,16 @@ pub(super) fn axis(y: f64, axis_us: f64) -> Vec<Shape> {
         .map(|m| m * pow)
         .find(|s| *s >= raw)
         .unwrap_or(pow * 10.0);
+    (0..)
+        .map(|i| f64::from(i) * step)
+        .take_while(|t| *t <= span_ms + 1e-9)
+        .take(50)
+        .collect()
+}
+
+/// The time axis under a run: round ticks (1, 2 or 5 × 10^k ms), about five.
+pub(super) fn axis(y: f64, axis_us: f64) -> Vec<Shape> {
+    let span_ms = axis_us / 1000.0;
     let line = |from, to, class| {
         Shape::Line(Line {
             from,
@@ -53,10 +63,7 @@ pub(super) fn axis(y: f64, axis_us: f64) -> Vec<Shape> {
         })
     };
     let mut shapes = vec![line((LEFT, y), (LEFT + PLOT, y), Some("axis"))];
-    let ticks = (0..)
-        .map(|i| f64::from(i) * step)
-        .take_while(|t| *t <= span_ms + 1e-9);
-    for t in ticks.take(50) {
+    for t in axis_ticks(span_ms) {
         let tx = LEFT + t / span_ms * PLOT;
         shapes.push(line((tx, y), (tx, y + 4.0), None));
         shapes.push(Shape::Text(Text {
