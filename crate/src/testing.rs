@@ -3,13 +3,17 @@
 
 use std::sync::Arc;
 
+use futures::executor::block_on;
 use futures::future::LocalBoxFuture;
 
 use crate::images::{sample_jpeg, SampleSpec};
 use crate::network::Network;
 use crate::pipeline::ThumbSpec;
-use crate::platform::{Cancel, MemorySource, NativeLoop, NoProgress, SystemClock};
-use crate::technique::{process_task, Env, Job, Process, ProcessReply, Spawner};
+use crate::platform::{Cancel, MemorySource, NativeLoop, NoProgress, Progress, SystemClock};
+use crate::technique::{
+    process_task, Cooperative, Env, Gil, Job, Process, ProcessReply, Processes, RunOutput,
+    Sequential, Spawner, Technique, TechniqueKind, Threads,
+};
 
 /// `count` sample photos of `size` from `seed`, in memory, made into `thumb` over `network`
 /// (whose jitter is seeded by `jitter_seed`).
@@ -57,9 +61,54 @@ impl Process for InProcess {
 /// Spawns [`InProcess`] processes of one job.
 pub(crate) struct InProcessSpawner(pub Job);
 
+/// [`InProcessSpawner`]s, for [`run_on_pool`].
+pub(crate) fn in_process(job: &Job) -> Box<dyn Spawner> {
+    Box::new(InProcessSpawner(job.clone()))
+}
+
 impl Spawner for InProcessSpawner {
     fn spawn(&self, _lane: u32) -> LocalBoxFuture<'_, Result<Box<dyn Process>, String>> {
         let process = InProcess(self.0.clone());
         Box::pin(async move { Ok(Box::new(process) as Box<dyn Process>) })
     }
+}
+
+/// Makes the spawner of a run's processes (inside the pool: spawners stay on one thread).
+pub(crate) type MakeSpawner<'a> = &'a (dyn Fn(&Job) -> Box<dyn Spawner> + Sync);
+
+/// Runs `kind` on `job` with a rayon pool of `threads` (and `threads` processes from
+/// `spawner`), the calling thread being the home lane, as the browser runs each technique.
+pub(crate) fn run_on_pool(
+    kind: TechniqueKind,
+    job: &Job,
+    threads: u32,
+    spawner: MakeSpawner<'_>,
+    cancel: &Cancel,
+    progress: &dyn Progress,
+) -> RunOutput {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads as usize)
+        .build()
+        .expect("a thread pool");
+    pool.install(|| {
+        let env = Env {
+            clock: &SystemClock,
+            events: &NativeLoop,
+            progress,
+            cancel,
+            home: "test thread",
+        };
+        let spawner = spawner(job);
+        let processes = Processes::new(spawner.as_ref(), threads);
+        let technique: &dyn Technique = match kind {
+            TechniqueKind::Sequential => &Sequential::IN_WORKER,
+            TechniqueKind::SequentialMain => &Sequential::ON_MAIN,
+            TechniqueKind::Threads => &Threads,
+            TechniqueKind::Gil => &Gil,
+            TechniqueKind::Cooperative => &Cooperative,
+            TechniqueKind::Processes => &processes,
+        };
+        assert_eq!(technique.kind(), kind);
+        block_on(technique.run(job, &env))
+    })
 }

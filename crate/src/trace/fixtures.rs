@@ -3,16 +3,12 @@
 
 use std::sync::OnceLock;
 
-use futures::executor::block_on;
-
 use super::{Lane, Span, Stage, State, Trace};
 use crate::network::Network;
 use crate::pipeline::ThumbSpec;
-use crate::platform::{Cancel, NativeLoop, NoProgress, SystemClock};
-use crate::technique::{
-    Cooperative, Env, Job, Processes, Sequential, Technique, TechniqueKind, Threads,
-};
-use crate::testing::{sample_job, InProcessSpawner};
+use crate::platform::{Cancel, NoProgress};
+use crate::technique::{Job, TechniqueKind};
+use crate::testing::{in_process, run_on_pool, sample_job};
 
 /// A network slow enough that cooperative tasks' waits overlap, with room for several
 /// requests at once.
@@ -38,29 +34,7 @@ fn thumb_spec() -> ThumbSpec {
 /// One run of `kind` on a batch of 6 images over the slow network, in a pool of 2 threads.
 fn run(kind: TechniqueKind) -> Trace {
     let job = job(6);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .expect("a pool of 2 threads");
-    pool.install(|| {
-        let env = Env {
-            clock: &SystemClock,
-            events: &NativeLoop,
-            progress: &NoProgress,
-            cancel: &Cancel::default(),
-            home: "main thread",
-        };
-        let spawner = InProcessSpawner(job.clone());
-        let processes = Processes::new(&spawner, 2);
-        let technique: &dyn Technique = match kind {
-            TechniqueKind::Sequential => &Sequential::IN_WORKER,
-            TechniqueKind::Cooperative => &Cooperative,
-            TechniqueKind::Threads => &Threads,
-            TechniqueKind::Processes => &processes,
-            other => panic!("no fixture for {other:?}"),
-        };
-        block_on(technique.run(&job, &env)).trace
-    })
+    run_on_pool(kind, &job, 2, &in_process, &Cancel::default(), &NoProgress).trace
 }
 
 /// Sequential, cooperative, threads and processes on the same batch, run once per test binary

@@ -2,18 +2,14 @@
 //! pool replays the run's own order, so only overhead can separate them), and the breakdown
 //! accounts for all of the difference.
 
-use futures::executor::block_on;
-
 use crate::config::Config;
 use crate::kind::TechniqueKind;
 use crate::model::{ideal_schedule, task_costs};
 use crate::network::Network;
-use crate::platform::{Cancel, NativeLoop, NoProgress, SystemClock};
+use crate::platform::{Cancel, NoProgress};
 use crate::stats::total_us;
-use crate::technique::{
-    Cooperative, Env, Gil, Job, Processes, Sequential, Technique, Threads, STAGES,
-};
-use crate::testing::{sample_job, InProcessSpawner};
+use crate::technique::{Job, STAGES};
+use crate::testing::{in_process, run_on_pool, sample_job};
 use crate::trace::{State, Trace};
 
 /// Threads and processes of the parallel techniques, as on the 2-core machines measured.
@@ -30,30 +26,7 @@ fn job(count: u32, network: Network) -> Job {
 
 /// Runs `kind` on `job` in a pool of [`N`] threads (processes: [`N`] of them).
 fn run(kind: TechniqueKind, job: &Job) -> Trace {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(N as usize)
-        .build()
-        .expect("a thread pool");
-    pool.install(|| {
-        let env = Env {
-            clock: &SystemClock,
-            events: &NativeLoop,
-            progress: &NoProgress,
-            cancel: &Cancel::default(),
-            home: "test thread",
-        };
-        let spawner = InProcessSpawner(job.clone());
-        let processes = Processes::new(&spawner, N);
-        let technique: &dyn Technique = match kind {
-            TechniqueKind::Sequential => &Sequential::IN_WORKER,
-            TechniqueKind::SequentialMain => &Sequential::ON_MAIN,
-            TechniqueKind::Threads => &Threads,
-            TechniqueKind::Gil => &Gil,
-            TechniqueKind::Cooperative => &Cooperative,
-            TechniqueKind::Processes => &processes,
-        };
-        block_on(technique.run(job, &env)).trace
-    })
+    run_on_pool(kind, job, N, &in_process, &Cancel::default(), &NoProgress).trace
 }
 
 /// Checks the ideal schedule of `trace` against it; returns (predicted, measured).

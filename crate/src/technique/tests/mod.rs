@@ -9,7 +9,7 @@ use futures::future::LocalBoxFuture;
 
 use super::*;
 use crate::platform::{MemorySource, NativeLoop, NoProgress, Source, SystemClock};
-use crate::testing::sample_job;
+use crate::testing::{run_on_pool, sample_job};
 use crate::trace::State;
 
 fn job(count: u32, network: Network) -> Job {
@@ -115,31 +115,14 @@ fn run(kind: TechniqueKind, job: &Job, cancel: &Cancel) -> RunOutput {
 
 /// [`run`], reporting to `progress`.
 fn run_with(kind: TechniqueKind, job: &Job, cancel: &Cancel, progress: &dyn Progress) -> RunOutput {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .unwrap();
-    pool.install(|| {
-        let env = Env {
-            clock: &SystemClock,
-            events: &NativeLoop,
-            progress,
-            cancel,
-            home: "test thread",
-        };
-        let spawner = InProcessSpawner::new(job);
-        let processes = Processes::new(&spawner, 2);
-        let technique: &dyn Technique = match kind {
-            TechniqueKind::Sequential => &Sequential::IN_WORKER,
-            TechniqueKind::SequentialMain => &Sequential::ON_MAIN,
-            TechniqueKind::Threads => &Threads,
-            TechniqueKind::Gil => &Gil,
-            TechniqueKind::Cooperative => &Cooperative,
-            TechniqueKind::Processes => &processes,
-        };
-        assert_eq!(technique.kind(), kind);
-        block_on(technique.run(job, &env))
-    })
+    run_on_pool(
+        kind,
+        job,
+        2,
+        &|job| Box::new(InProcessSpawner::new(job)),
+        cancel,
+        progress,
+    )
 }
 
 fn pngs(out: &RunOutput) -> Vec<Vec<u8>> {
