@@ -9,7 +9,7 @@ use futures::future::LocalBoxFuture;
 
 use super::*;
 use crate::platform::{MemorySource, NativeLoop, NoProgress, Source, SystemClock};
-use crate::testing::{run_on_pool, sample_job};
+use crate::testing::{self, run_on_pool, sample_job};
 use crate::trace::State;
 
 fn job(count: u32, network: Network) -> Job {
@@ -29,7 +29,7 @@ fn slow_network() -> Network {
 /// The native double of a process: its own copy of the images (no memory shared with the
 /// caller or the other processes), running the same per-task code as a browser process worker.
 struct InProcess {
-    job: Job,
+    live: testing::InProcess,
     lane: u32,
     /// Tasks taken so far.
     taken: Cell<u32>,
@@ -43,19 +43,10 @@ impl Process for InProcess {
     fn run(&self, task: u32) -> LocalBoxFuture<'_, Result<ProcessReply, String>> {
         self.taken.set(self.taken.get() + 1);
         let dead = (self.dies)(self.lane, self.taken.get(), task);
-        Box::pin(async move {
-            if dead {
-                return Err("it ran out of memory".to_string());
-            }
-            let env = Env {
-                clock: &SystemClock,
-                events: &NativeLoop,
-                progress: &NoProgress,
-                cancel: &Cancel::default(),
-                home: "process",
-            };
-            Ok(process_task(&self.job, &env, task).await)
-        })
+        if dead {
+            return Box::pin(async { Err("it ran out of memory".to_string()) });
+        }
+        self.live.run(task)
     }
 }
 
@@ -99,7 +90,7 @@ impl Spawner for InProcessSpawner {
             ..self.job.clone()
         };
         let process = InProcess {
-            job,
+            live: testing::InProcess(job),
             lane,
             taken: Cell::new(0),
             dies: self.dies,
