@@ -12,6 +12,7 @@ pub mod corpus;
 pub mod explain;
 pub mod images;
 pub mod kind;
+pub mod measure;
 pub mod model;
 pub mod network;
 pub mod pipeline;

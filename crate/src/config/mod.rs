@@ -43,6 +43,13 @@ pub struct Config {
     pub seed: u64,
     /// Start the run as soon as the page has loaded.
     pub autorun: bool,
+    /// Timed runs of each technique after the warm-up: the page shows their median and spread.
+    #[serde(default = "default_repeats")]
+    pub repeats: u32,
+}
+
+fn default_repeats() -> u32 {
+    3
 }
 
 impl Default for Config {
@@ -58,6 +65,7 @@ impl Default for Config {
             network: Network::LOCAL,
             seed: 1,
             autorun: false,
+            repeats: default_repeats(),
         }
     }
 }
@@ -75,6 +83,8 @@ pub const CONNECTIONS: RangeInclusive<u32> = 1..=64;
 
 /// Allowed range of `thumb`.
 pub const THUMB: RangeInclusive<u32> = 8..=1024;
+/// Allowed range of `repeats`.
+pub const REPEATS: RangeInclusive<u32> = 1..=9;
 
 /// A URL parameter that was corrected, and how.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -199,6 +209,10 @@ impl Config {
                         1
                     });
                 }
+                "repeats" => {
+                    config.repeats =
+                        ranged("repeats", value, REPEATS, default_repeats(), &mut note);
+                }
                 "autorun" => {
                     config.autorun = match value {
                         "1" | "true" | "" => true,
@@ -244,6 +258,7 @@ impl Config {
             ("jitter", n.jitter_ms, dn.jitter_ms),
             ("bandwidth", n.bandwidth_mbps, dn.bandwidth_mbps),
             ("connections", n.connections, dn.connections),
+            ("repeats", self.repeats, d.repeats),
         ] {
             if value != default {
                 q.append_pair(name, &value.to_string());

@@ -26,6 +26,7 @@ fn every_field_round_trips() {
         },
         seed: u64::MAX,
         autorun: true,
+        repeats: 5,
     };
     assert_eq!(Config::from_query(&c.to_query()), (c, vec![]));
 }
@@ -105,4 +106,19 @@ fn effort_round_trips_and_a_bad_one_is_noticed() {
     assert_eq!(c.effort, Config::default().effort);
     assert_eq!(n.len(), 1);
     assert!(n[0].message.contains("ultra"), "{}", n[0].message);
+}
+
+#[test]
+fn repeats_default_to_three_and_stay_from_one_to_nine() {
+    assert_eq!(Config::default().repeats, 3);
+    assert_eq!(Config::from_query("repeats=1").0.repeats, 1);
+    let (c, n) = Config::from_query("repeats=0");
+    assert_eq!((c.repeats, n[0].param.as_str()), (1, "repeats"));
+    assert_eq!(Config::from_query("repeats=12").0.repeats, 9);
+    let (c, n) = Config::from_query("repeats=many");
+    assert_eq!((c.repeats, n.len()), (3, 1));
+    // A configuration saved before repeats existed reads as the default.
+    let mut saved = serde_json::to_value(Config::default()).unwrap();
+    saved.as_object_mut().unwrap().remove("repeats");
+    assert_eq!(serde_json::from_value::<Config>(saved).unwrap().repeats, 3);
 }

@@ -47,8 +47,9 @@ pub fn chrome_trace(traces: &[Trace]) -> Value {
         events: Vec::new(),
         next_flow: 1,
     };
-    for (i, trace) in traces.iter().enumerate() {
-        out.run(i, trace, origin);
+    let repeats = crate::measure::repeat_numbers(traces);
+    for (i, (trace, repeat)) in traces.iter().zip(repeats).enumerate() {
+        out.run(i, trace, origin, repeat);
     }
     json!({ "traceEvents": out.events, "displayTimeUnit": "ms" })
 }
@@ -81,9 +82,9 @@ impl Out {
         self.next_flow - 1
     }
 
-    fn run(&mut self, index: usize, trace: &Trace, origin: f64) {
+    fn run(&mut self, index: usize, trace: &Trace, origin: f64, repeat: (u32, u32)) {
         let pid = index + 1;
-        self.metadata(pid, index, trace);
+        self.metadata(pid, index, trace, repeat);
         let mut lanes: BTreeMap<u32, Vec<(Item, What)>> = BTreeMap::new();
         // The page asked for each process as its start-up began: those messages are sent
         // before anything on the lanes is read, or a flow could end before it starts.
@@ -162,14 +163,15 @@ impl Out {
         self.in_flight(pid, trace, origin);
     }
 
-    fn metadata(&mut self, pid: usize, index: usize, trace: &Trace) {
+    /// A technique run several times is one process per repeat, named with its number.
+    fn metadata(&mut self, pid: usize, index: usize, trace: &Trace, (k, of): (u32, u32)) {
         let meta = |name: &str, tid: u32, args: Value| json!({ "name": name, "ph": "M", "pid": pid, "tid": tid, "args": args });
+        let name = match of {
+            1 => trace.technique.label().to_string(),
+            _ => format!("{} · run {k} of {of}", trace.technique.label()),
+        };
         self.events.extend([
-            meta(
-                "process_name",
-                0,
-                json!({ "name": trace.technique.label() }),
-            ),
+            meta("process_name", 0, json!({ "name": name })),
             meta("process_sort_index", 0, json!({ "sort_index": index })),
         ]);
         if let Some(build) = &trace.build {

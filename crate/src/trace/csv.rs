@@ -8,6 +8,7 @@ use std::borrow::Cow;
 
 use super::{Stage, State, Trace};
 use crate::kind::TechniqueKind;
+use crate::measure::repeats::{self, repeat_numbers, repeated_speedup, Measured};
 use crate::platform::CANCELLED;
 use crate::stats;
 
@@ -43,6 +44,15 @@ pub struct RunFigures {
     pub max_in_flight: usize,
     /// Most stages running at one instant.
     pub max_parallelism: usize,
+    /// Which repeat of its technique this run is (from 1, in the order given), and of how many.
+    pub repeat: (u32, u32),
+    /// The median wall of its technique's complete repeats, ms: the figure the page shows.
+    pub median_wall_ms: Option<f64>,
+    /// Its technique's speedup from medians, as the page shows it (see
+    /// [`crate::measure::repeated_speedup`]).
+    pub median_speedup: Option<f64>,
+    /// That speedup per lane.
+    pub median_efficiency: Option<f64>,
 }
 
 /// The figures of each run, in order.
@@ -66,6 +76,34 @@ pub fn run_figures(traces: &[Trace]) -> Vec<RunFigures> {
             .speedup
             .filter(|_| f.lanes > 0)
             .map(|s| stats::efficiency(s, f.lanes as u32));
+    }
+    for (f, repeat) in figures.iter_mut().zip(repeat_numbers(traces)) {
+        f.repeat = repeat;
+    }
+    let complete = |figures: &[RunFigures], kind: TechniqueKind| -> Vec<Measured> {
+        figures
+            .iter()
+            .filter(|f| f.technique == kind && f.cancelled == 0)
+            .map(|f| Measured {
+                made: f.succeeded as usize,
+                wall_us: f.wall_ms * 1000.0,
+            })
+            .collect()
+    };
+    let baseline = complete(&figures, TechniqueKind::Sequential);
+    let medians: Vec<_> = figures
+        .iter()
+        .map(|f| {
+            let runs = complete(&figures, f.technique);
+            let wall = repeats::spread(&runs).map(|s| s.median / 1000.0);
+            let scaling = repeated_speedup(&baseline, &runs, f.lanes.max(1) as u32);
+            (wall, scaling)
+        })
+        .collect();
+    for (f, (wall, scaling)) in figures.iter_mut().zip(medians) {
+        f.median_wall_ms = wall;
+        f.median_speedup = scaling.map(|s| s.speedup);
+        f.median_efficiency = scaling.map(|s| s.efficiency);
     }
     figures
 }
@@ -114,11 +152,15 @@ fn figures_of(trace: &Trace) -> RunFigures {
         }),
         max_in_flight: trace.max_in_flight(),
         max_parallelism: trace.max_parallelism(),
+        repeat: (1, 1),
+        median_wall_ms: None,
+        median_speedup: None,
+        median_efficiency: None,
     }
 }
 
 /// The header of [`results_csv`].
-const RESULTS_HEADER: [&str; 16] = [
+const RESULTS_HEADER: [&str; 21] = [
     "run",
     "technique",
     "label",
@@ -135,12 +177,19 @@ const RESULTS_HEADER: [&str; 16] = [
     "fetch_blocked_ms",
     "max_in_flight",
     "max_parallelism",
+    "repeat",
+    "repeats",
+    "median_wall_ms",
+    "median_speedup",
+    "median_efficiency",
 ];
 
 /// One row per run: `run` (from 1, the process id in the Chrome trace), technique id and
 /// label, build, lanes, tasks, succeeded, failed, cancelled, wall ms, speedup and efficiency
 /// against sequential (empty without a comparable sequential run), CPU ms, fetch blocked ms,
-/// most requests in flight, most stages running at once.
+/// most requests in flight, most stages running at once; then which repeat of its technique the
+/// run is and of how many, and the technique's median wall (complete repeats), speedup and
+/// efficiency from medians, as the page shows them (empty where they do not apply).
 pub fn results_csv(traces: &[Trace]) -> String {
     let mut out = line(RESULTS_HEADER.iter().map(|h| h.to_string()));
     for (i, f) in run_figures(traces).into_iter().enumerate() {
@@ -161,6 +210,11 @@ pub fn results_csv(traces: &[Trace]) -> String {
             number(f.fetch_blocked_ms),
             f.max_in_flight.to_string(),
             f.max_parallelism.to_string(),
+            f.repeat.0.to_string(),
+            f.repeat.1.to_string(),
+            f.median_wall_ms.map(number).unwrap_or_default(),
+            f.median_speedup.map(number).unwrap_or_default(),
+            f.median_efficiency.map(number).unwrap_or_default(),
         ]);
     }
     out

@@ -363,3 +363,27 @@ fn times_are_whole_microseconds_from_the_earliest_run() {
     assert_eq!(first(1), Some(5000));
     assert!(chrome_trace(&[]).to_string().contains("\"traceEvents\":[]"));
 }
+
+#[test]
+fn each_repeat_is_a_process_named_with_its_number() {
+    let base = real_traces()
+        .iter()
+        .find(|t| t.technique == TechniqueKind::Sequential)
+        .expect("a sequential run");
+    let names = |traces: &[Trace]| -> Vec<String> {
+        events(&chrome_trace(traces))
+            .iter()
+            .filter(|e| e["name"] == "process_name")
+            .map(|e| e["args"]["name"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    let label = TechniqueKind::Sequential.label();
+    assert_eq!(names(std::slice::from_ref(base)), [label]);
+    assert_eq!(
+        names(&[base.clone(), base.clone()]),
+        [
+            format!("{label} · run 1 of 2"),
+            format!("{label} · run 2 of 2")
+        ]
+    );
+}

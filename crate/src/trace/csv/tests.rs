@@ -155,3 +155,54 @@ fn failures_cancellations_and_hostile_text_survive_a_round_trip() {
     let rows = parse(&spans_csv(std::slice::from_ref(&trace), &[]));
     assert!(rows[1..].iter().all(|r| r[col("image")].is_empty()));
 }
+
+#[test]
+fn repeats_are_numbered_and_their_medians_recomputed() {
+    // Sequential three times (the middle one slowest), threads twice, as a session exports them.
+    let base = real_traces()
+        .iter()
+        .find(|t| t.technique == TechniqueKind::Sequential)
+        .expect("a sequential run")
+        .clone();
+    let threads = real_traces()
+        .iter()
+        .find(|t| t.technique == TechniqueKind::Threads)
+        .expect("a threads run")
+        .clone();
+    let stretched = |t: &Trace, by: f64| Trace {
+        end_us: t.start_us + t.wall_us() * by,
+        ..t.clone()
+    };
+    let traces = vec![
+        stretched(&base, 1.0),
+        stretched(&threads, 1.0),
+        stretched(&base, 3.0),
+        stretched(&threads, 1.5),
+        stretched(&base, 1.2),
+    ];
+    let rows = parse(&results_csv(&traces));
+    let col = |name: &str| RESULTS_HEADER.iter().position(|h| *h == name).expect(name);
+    let cell = |row: usize, name: &str| rows[row + 1][col(name)].clone();
+    let numbers: Vec<(String, String)> = (0..5)
+        .map(|r| (cell(r, "repeat"), cell(r, "repeats")))
+        .collect();
+    let expected = [("1", "3"), ("1", "2"), ("2", "3"), ("2", "2"), ("3", "3")];
+    assert_eq!(
+        numbers,
+        expected.map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    let base_median = base.wall_us() * 1.2 / 1000.0;
+    // Two repeats: the median is the mean of both.
+    let threads_median = threads.wall_us() * 1.25 / 1000.0;
+    for r in [0, 2, 4] {
+        assert!(close(&cell(r, "median_wall_ms"), base_median));
+        assert!(close(&cell(r, "median_speedup"), 1.0));
+    }
+    for r in [1, 3] {
+        assert!(close(&cell(r, "median_wall_ms"), threads_median));
+        let speedup = base_median / threads_median;
+        assert!(close(&cell(r, "median_speedup"), speedup));
+        let lanes: f64 = cell(r, "lanes").parse().unwrap();
+        assert!(close(&cell(r, "median_efficiency"), speedup / lanes));
+    }
+}
