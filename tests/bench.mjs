@@ -31,7 +31,7 @@ const browser = await launch();
 try {
   for (const [id, title, params] of SCENARIOS) {
     if (only && only !== id) continue;
-    const { page, errors } = await open(browser, `${server.url}?${params}&images=${images}&threads=${threads}`);
+    const { page, errors } = await open(browser, `${server.url}?${params}&images=${images}&threads=${threads}&repeats=1`);
     const walls = Object.fromEntries(IDS.map((id) => [id, []]));
     // The first run is a warm-up; the next `repeats` are measured.
     for (let run = 0; run <= repeats; run++) {

@@ -7,7 +7,7 @@ const browser = await launch();
 const server = await serve({ isolated: true });
 try {
   for (const query of process.argv.slice(2)) {
-    const { page } = await open(browser, `${server.url}?${query}&techniques=sequential,cooperative&autorun=1`);
+    const { page } = await open(browser, `${server.url}?${query}&techniques=sequential,cooperative&repeats=1&autorun=1`);
     await settled(page);
     const trace = await exportTrace(page);
     for (const name of ["Sequential", "Cooperative tasks"]) {

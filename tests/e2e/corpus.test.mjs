@@ -44,7 +44,7 @@ test("unusual files become thumbnails; hostile ones fail alone, in plain words",
   );
   const server = await serve({ isolated: true });
   // The manifest's sizes are for the corpus's 256 px thumbnails.
-  const { page, errors } = await open(browser, `${server.url}?threads=2&thumb=256&effort=fast&techniques=${TECHNIQUES.join(",")}`);
+  const { page, errors } = await open(browser, `${server.url}?repeats=1&threads=2&thumb=256&effort=fast&techniques=${TECHNIQUES.join(",")}`);
   try {
     await page.getByTestId("file-input").setInputFiles(files);
     assert.match(await page.getByTestId("own-files").textContent(), new RegExp(`${cases.length} image`));

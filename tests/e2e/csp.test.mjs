@@ -34,7 +34,7 @@ test("strict CSP: every technique runs on own files, same origin only, user text
     );
   });
   try {
-    const query = `threads=2&thumb=96&effort=fast&${encodeURIComponent(HOSTILE_PARAM)}=1`;
+    const query = `repeats=1&threads=2&thumb=96&effort=fast&${encodeURIComponent(HOSTILE_PARAM)}=1`;
     const response = await page.goto(`${server.url}?${query}`);
     assert.equal(response.headers()["content-security-policy"], CSP);
     assert.match(CSP, /default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'/);

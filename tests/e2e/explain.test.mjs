@@ -52,7 +52,7 @@ test("every technique's panel shows its real code and this run's figures; the su
     document.addEventListener("securitypolicyviolation", (e) => window.violations.push(e.violatedDirective));
   });
   try {
-    await page.goto(`${server.url}?set=small&images=4&thumb=128&effort=fast&threads=2&autorun=1`);
+    await page.goto(`${server.url}?set=small&images=4&thumb=128&effort=fast&threads=2&repeats=1&autorun=1`);
     assert.equal(await settled(page), "done");
 
     const walls = {};

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { serve, launch, open, settled, download, exportTrace } from "./support.mjs";
 
 const TECHNIQUES = ["sequential", "threads", "cooperative", "processes"];
-const QUERY = `set=small&images=4&thumb=128&effort=fast&threads=2&techniques=${TECHNIQUES.join(",")}`;
+const QUERY = `repeats=1&set=small&images=4&thumb=128&effort=fast&threads=2&techniques=${TECHNIQUES.join(",")}`;
 const BUTTONS = ["export-trace", "export-svg", "export-png", "export-csv", "export-spans-csv"];
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -162,7 +162,7 @@ test("SVG, PNG and CSV exports match the trace and the page's figures", async ()
 test("after a cancelled run the exports still work, and say what was cancelled", async () => {
   const server = await serve({ isolated: true });
   // Slow requests: the first technique is still running when Cancel lands.
-  const query = "set=small&images=16&thumb=128&effort=fast&latency=300&techniques=sequential,cooperative";
+  const query = "repeats=1&set=small&images=16&thumb=128&effort=fast&latency=300&techniques=sequential,cooperative";
   const { page, errors } = await openWatched(server, query);
   try {
     await page.getByTestId("run-button").click();

@@ -36,7 +36,7 @@ async function steadyWorkers(page) {
 
 test(`${RUNS} runs back to back leave memory and workers where the first left them`, async () => {
   const server = await serve({ isolated: true });
-  const query = "set=small&images=6&threads=2&techniques=sequential,threads,cooperative,processes";
+  const query = "repeats=1&set=small&images=6&threads=2&techniques=sequential,threads,cooperative,processes";
   const { page, errors } = await open(browser, `${server.url}?${query}`);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("HeapProfiler.enable");

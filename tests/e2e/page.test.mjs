@@ -45,7 +45,7 @@ const status = (page, id) => page.getByTestId(`technique-${id}`).getAttribute("d
 
 test("CPU-bound, cross-origin isolated: every technique runs the way it should", async () => {
   // Four big photos: enough CPU per stage that parallel stages must overlap.
-  await withRun(true, "set=photos&images=4&threads=2&autorun=1", async ({ page, errors, state }) => {
+  await withRun(true, "set=photos&images=4&threads=2&repeats=1&autorun=1", async ({ page, errors, state }) => {
     assert.equal(state, "done", await page.getByTestId("run-status").textContent());
     for (const id of ALL) {
       assert.equal(await status(page, id), "done", id);
@@ -110,7 +110,7 @@ test("CPU-bound, cross-origin isolated: every technique runs the way it should",
 });
 
 test("I/O-bound: cooperative overlaps its waits, the global lock lets waits overlap", async () => {
-  const query = "set=small&images=8&latency=150&threads=2&techniques=sequential,gil,cooperative,processes&autorun=1";
+  const query = "repeats=1&set=small&images=8&latency=150&threads=2&techniques=sequential,gil,cooperative,processes&autorun=1";
   await withRun(true, query, async ({ page, errors, state }) => {
     assert.equal(state, "done");
     const trace = await exportTrace(page);
@@ -126,7 +126,7 @@ test("I/O-bound: cooperative overlaps its waits, the global lock lets waits over
 });
 
 test("fetches are real requests to the page's own origin, never served from a cache", async () => {
-  await withRun(true, "set=small&images=3&techniques=sequential,cooperative&autorun=1", async ({ state, server }) => {
+  await withRun(true, "set=small&images=3&techniques=sequential,cooperative&repeats=1&autorun=1", async ({ state, server }) => {
     assert.equal(state, "done");
     const samples = server.requests.filter((u) => u.startsWith("/samples/small/"));
     // Warm-up (2 images in the worker, 2 on the main thread) and 3 per technique.
@@ -136,7 +136,7 @@ test("fetches are real requests to the page's own origin, never served from a ca
 });
 
 test("not isolated (e.g. embedded in slides): threads say why, the others still run", async () => {
-  await withRun(false, "set=small&images=4&threads=2&autorun=1", async ({ page, errors, state }) => {
+  await withRun(false, "set=small&images=4&threads=2&repeats=1&autorun=1", async ({ page, errors, state }) => {
     assert.equal(state, "done");
     for (const id of ["threads", "gil"]) {
       assert.equal(await status(page, id), "unavailable", id);
@@ -152,7 +152,7 @@ test("not isolated (e.g. embedded in slides): threads say why, the others still 
 });
 
 test("a bad link is corrected with a visible notice, and the page still runs", async () => {
-  const query = "techniques=sequential,warp&images=0&set=huge&latency=-5&threads=2&autorun=1";
+  const query = "repeats=1&techniques=sequential,warp&images=0&set=huge&latency=-5&threads=2&autorun=1";
   await withRun(true, query, async ({ page, errors, state }) => {
     assert.equal(state, "done");
     const notice = await page.getByTestId("notice").textContent();
@@ -169,7 +169,7 @@ test("a bad link is corrected with a visible notice, and the page still runs", a
 
 test("presets change the link; Run shows progress and cannot be started twice", async () => {
   const server = await serve({ isolated: true });
-  const { page, errors } = await open(browser, `${server.url}?images=3&techniques=sequential,cooperative`);
+  const { page, errors } = await open(browser, `${server.url}?images=3&techniques=sequential,cooperative&repeats=1`);
   try {
     assert.equal(await page.evaluate(() => document.documentElement.dataset.runState), "idle");
     await page.getByTestId("preset-io").click();
@@ -199,7 +199,7 @@ test("presets change the link; Run shows progress and cannot be started twice", 
 
 test("own images replace the batch, stay in the browser, and a corrupt one fails alone", async () => {
   const server = await serve({ isolated: true });
-  const { page, errors } = await open(browser, `${server.url}?threads=2`);
+  const { page, errors } = await open(browser, `${server.url}?threads=2&repeats=1`);
   try {
     const dist = resolve(import.meta.dirname, "../../dist/samples");
     await page.getByTestId("file-input").setInputFiles([

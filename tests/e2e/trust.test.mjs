@@ -36,7 +36,7 @@ test("Cancel stops each technique within 100 ms, keeps what was done, and a new 
       // Cancelling is cooperative: a lane stops at its next stage boundary, so the stages here
       // are short (256 px, fast PNG); the CPU-bound preset's 600 px maximum-compression encode
       // is ~300 ms, and a lane in it finishes it first.
-      const query = `techniques=${id}&set=photos&thumb=256&effort=fast&images=32&latency=100&threads=2&autorun=1`;
+      const query = `techniques=${id}&set=photos&thumb=256&effort=fast&images=32&latency=100&threads=2&repeats=1&autorun=1`;
       const { page, errors } = await open(browser, `${server.url}?${query}`);
       try {
         await progressed(page, id, 1);
@@ -79,7 +79,7 @@ test("Cancel stops each technique within 100 ms, keeps what was done, and a new 
 
 test("a link that would run for an hour stops at once", async () => {
   const server = await serve({ isolated: false });
-  const { page } = await open(browser, `${server.url}?latency=10000&images=64&autorun=1`);
+  const { page } = await open(browser, `${server.url}?latency=10000&images=64&repeats=1&autorun=1`);
   try {
     // Mid-run: the first technique is waiting out its first 10 s request.
     await page.waitForFunction(() => document.querySelector("[data-testid^=progress-]"), null, { timeout: 60_000 });
@@ -105,7 +105,7 @@ for (const [fault, expectFailed] of [
   test(`a panic in the ${fault} worker is survived (test switch fault=${fault})`, async () => {
     const server = await serve({ isolated: true });
     const techniques = "sequential,threads,cooperative,processes";
-    const { page } = await open(browser, `${server.url}?techniques=${techniques}&set=small&images=4&threads=2&fault=${fault}&autorun=1`);
+    const { page } = await open(browser, `${server.url}?techniques=${techniques}&set=small&images=4&threads=2&repeats=1&fault=${fault}&autorun=1`);
     try {
       assert.equal(await settled(page), "done");
       if (expectFailed) {
@@ -133,7 +133,7 @@ for (const [fault, expectFailed] of [
 
 test("the connection limit holds across processes: the coordinator hands out the slots", async () => {
   const server = await serve({ isolated: true });
-  const query = "techniques=processes&set=small&images=6&latency=60&connections=1&threads=2&autorun=1";
+  const query = "techniques=processes&set=small&images=6&latency=60&connections=1&threads=2&repeats=1&autorun=1";
   const { page, errors } = await open(browser, `${server.url}?${query}`);
   try {
     assert.equal(await settled(page), "done");
@@ -154,7 +154,7 @@ test("a worker that stops answering is taken for dead at its deadline, and repla
   const server = await serve({ isolated: true });
   // Test switch: the engine worker's code spins for ever at the first image (no message, no
   // error): only the deadline (20 s here: no simulated network) can tell.
-  const query = "techniques=sequential,cooperative&set=small&images=3&fault=sequential:hang&autorun=1";
+  const query = "techniques=sequential,cooperative&set=small&images=3&fault=sequential:hang&repeats=1&autorun=1";
   const { page } = await open(browser, `${server.url}?${query}`);
   try {
     assert.equal(await settled(page), "done");

@@ -2,6 +2,7 @@
 //! views (they only read state and dispatch actions), `runtime` owns workers and runs techniques.
 
 pub mod components;
+pub mod repeats;
 pub mod runtime;
 pub mod state;
 

@@ -3,10 +3,12 @@
 use std::rc::Rc;
 
 use interleave::config::{Config, Notice};
-use interleave::stats;
+use interleave::measure::{Frames, MemoryUse};
 use interleave::technique::{TechniqueKind, CANCELLED};
 use interleave::trace::Trace;
 use yew::Reducible;
+
+use crate::repeats::{self, session, Repeat, Runs, Session};
 
 /// What the browser offers.
 #[derive(Clone, Debug, PartialEq)]
@@ -83,6 +85,10 @@ pub struct Finished {
     pub thumbs: Vec<Result<Thumb, String>>,
     /// Which wasm build ran it: "threaded", "plain" (engine builds) or "page" (the UI's).
     pub build: &'static str,
+    /// The main thread's frames while it ran.
+    pub frames: Option<Frames>,
+    /// The wasm memory of every instance it ran in.
+    pub memory: Option<MemoryUse>,
 }
 
 impl Finished {
@@ -179,6 +185,8 @@ pub struct State {
     pub own: Vec<OwnFile>,
     /// Files refused at the last pick or drop, as not images.
     pub refused: Vec<String>,
+    /// Every timed run of each technique in this session.
+    pub repeats: Session,
 }
 
 /// Everything that changes the state.
@@ -203,6 +211,10 @@ pub enum Action {
     Progress(TechniqueKind, u32, u32),
     /// A technique finished, failed or could not run.
     Settled(TechniqueKind, RunStatus),
+    /// A timed run of a technique ended: complete, or cancelled part-way (`false`).
+    Measured(TechniqueKind, Rc<Finished>, bool),
+    /// The user chose which run of a technique to see.
+    ShowRun(TechniqueKind, usize),
     /// Every technique has settled.
     AllDone,
     /// The run could not go on.
@@ -214,13 +226,14 @@ impl State {
     pub fn new(config: Config, notices: Vec<Notice>, caps: Capabilities) -> State {
         let runs = waiting(&config);
         State {
-            config,
             notices,
             caps,
             phase: Phase::Idle,
             runs,
             own: Vec::new(),
             refused: Vec::new(),
+            repeats: session(&config),
+            config,
         }
     }
 
@@ -256,31 +269,33 @@ impl State {
         })
     }
 
-    /// Speedup of `kind` against sequential in this run: only where both made the same
-    /// thumbnails (a run whose images failed did less work, and is no faster for it).
+    /// Speedup of `kind` against sequential in this session, from the medians of their
+    /// complete runs: only where all made the same thumbnails (a run whose images failed did
+    /// less work, and is no faster for it).
     pub fn speedup(&self, kind: TechniqueKind) -> Option<f64> {
-        let base = self.finished(TechniqueKind::Sequential)?;
-        let this = self.finished(kind)?;
-        (base.made() > 0 && base.made() == this.made())
-            .then(|| stats::speedup(base.trace.wall_us(), this.trace.wall_us()))
+        repeats::scaling(&self.repeats, kind).map(|s| s.speedup)
     }
 
-    /// The longest wall time of the finished techniques: the shared time axis, µs.
+    /// The longest wall time of any run: the shared time axis, µs (every run fits, so choosing
+    /// another run to see keeps the axis).
     pub fn time_axis_us(&self) -> f64 {
-        self.runs
+        let shown = self.runs.iter().filter_map(|(_, s)| s.finished());
+        let every = self
+            .repeats
             .iter()
-            .filter_map(|(_, s)| s.finished())
+            .flat_map(|(_, r)| r.runs.iter().map(|r| &r.run));
+        shown
+            .chain(every)
             .map(|f| f.trace.wall_us())
             .fold(0.0, f64::max)
     }
 
-    /// Traces of every technique that ran (cancelled ones too), in page order. A copy: only
-    /// for exporting, never per render.
-    pub fn traces(&self) -> Vec<Trace> {
-        self.runs
+    /// Every run of every technique (cancelled ones too), in page order, each technique's in
+    /// the order they ran: what the exports hold.
+    pub fn every_run(&self) -> Vec<Rc<Finished>> {
+        self.repeats
             .iter()
-            .filter_map(|(_, s)| s.finished())
-            .map(|f| f.trace.clone())
+            .flat_map(|(_, r)| r.runs.iter().map(|r| r.run.clone()))
             .collect()
     }
 
@@ -321,12 +336,14 @@ impl Reducible for State {
                     return self;
                 }
                 s.runs = waiting(&config);
+                s.repeats = session(&config);
                 s.phase = Phase::Idle;
                 s.config = config;
             }
             Action::DismissNotices => s.notices.clear(),
             Action::Start => {
                 s.runs = waiting(&s.config);
+                s.repeats = session(&s.config);
                 s.phase = Phase::Starting;
             }
             Action::Started => {
@@ -346,6 +363,7 @@ impl Reducible for State {
                     s.own.extend(files);
                     s.refused = refused;
                     s.runs = waiting(&s.config);
+                    s.repeats = session(&s.config);
                     s.phase = Phase::Idle;
                 }
             }
@@ -354,13 +372,40 @@ impl Reducible for State {
                     s.own.clear();
                     s.refused.clear();
                     s.runs = waiting(&s.config);
+                    s.repeats = session(&s.config);
                     s.phase = Phase::Idle;
                 }
             }
             Action::Progress(kind, done, total) => {
                 set(&mut s, kind, RunStatus::Running { done, total })
             }
+            // A technique that stops with nothing new keeps showing its earlier runs.
+            Action::Settled(kind, RunStatus::Cancelled(None)) => {
+                let earlier = repeats::runs_of(&s.repeats, kind).and_then(Runs::status);
+                set(&mut s, kind, earlier.unwrap_or(RunStatus::Cancelled(None)));
+            }
             Action::Settled(kind, status) => set(&mut s, kind, status),
+            Action::Measured(kind, run, complete) => {
+                if let Some((_, runs)) = s.repeats.iter_mut().find(|(k, _)| *k == kind) {
+                    runs.runs.push(Repeat { run, complete });
+                    if let Some(status) = runs.status() {
+                        set(&mut s, kind, status);
+                    }
+                }
+            }
+            Action::ShowRun(kind, index) => {
+                let showing = s
+                    .runs
+                    .iter()
+                    .any(|(k, st)| *k == kind && st.finished().is_some());
+                if let Some((_, runs)) = s.repeats.iter_mut().find(|(k, _)| *k == kind) {
+                    runs.chosen = Some(index);
+                    match runs.status() {
+                        Some(status) if showing => set(&mut s, kind, status),
+                        _ => {}
+                    }
+                }
+            }
             Action::AllDone => s.phase = Phase::Done,
             Action::Failed(reason) => s.phase = Phase::Failed(reason),
         }

@@ -9,12 +9,13 @@
 use std::sync::Arc;
 
 use interleave::config::Config;
+use interleave::measure::MemorySample;
 use interleave::platform::{MemorySource, Source};
 use interleave::technique::TechniqueKind;
 use interleave::trace::{Span, Trace};
 use serde::{Deserialize, Serialize};
 use serde_bytes::ByteBuf;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::platform::UrlSource;
 
@@ -175,6 +176,9 @@ pub enum FromWorker {
     Configured {
         /// The request.
         id: RequestId,
+        /// The worker's wasm memory then, bytes.
+        #[serde(default)]
+        memory: f64,
     },
     /// Tasks finished so far.
     Progress {
@@ -191,6 +195,10 @@ pub enum FromWorker {
         trace: Trace,
         /// One per task.
         outcomes: Vec<TaskOutcome>,
+        /// The worker's wasm memory (the threaded build's is shared by its pool) when the run
+        /// began, its largest while it ran (sampled after every task), and at the end, bytes.
+        #[serde(default)]
+        memory: MemorySample,
     },
     /// A process task ended.
     TaskDone {
@@ -202,6 +210,9 @@ pub enum FromWorker {
         outcome: TaskOutcome,
         /// When the reply was sent, µs: the transfer starts there.
         sent_us: f64,
+        /// The process's wasm memory at the end of the task, bytes.
+        #[serde(default)]
+        memory: f64,
     },
     /// Task request `id` needs a connection slot of the run's (answered with `Grant`): the
     /// connection limit holds across processes.
@@ -226,6 +237,19 @@ pub enum FromWorker {
         /// The panic message.
         message: String,
     },
+}
+
+/// The size of the calling thread's wasm memory, bytes (shared by every thread of the
+/// threaded build). A wasm memory only grows: this is also the largest it has been.
+pub fn memory_bytes() -> f64 {
+    let buffer = wasm_bindgen::memory()
+        .unchecked_into::<js_sys::WebAssembly::Memory>()
+        .buffer();
+    // An ArrayBuffer, or a SharedArrayBuffer for a shared memory: both have byteLength.
+    js_sys::Reflect::get(&buffer, &"byteLength".into())
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0)
 }
 
 /// Serialises a message for `postMessage` (structs as plain objects).

@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use futures::channel::oneshot;
@@ -21,8 +21,9 @@ use wasm_bindgen::JsCast;
 
 use crate::platform::{BrowserLoop, PerfClock};
 use crate::protocol::{
-    from_js, to_js, Fault, FromWorker, Images, Png, RequestId, TaskOutcome, ToWorker,
+    from_js, memory_bytes, to_js, Fault, FromWorker, Images, Png, RequestId, TaskOutcome, ToWorker,
 };
+use interleave::measure::MemorySample;
 
 #[cfg(feature = "threads")]
 pub use wasm_bindgen_rayon::init_thread_pool;
@@ -87,7 +88,10 @@ impl Engine {
                 fault,
             } => {
                 *self.job.borrow_mut() = Some(job(&config, images, fault));
-                post(&FromWorker::Configured { id });
+                post(&FromWorker::Configured {
+                    id,
+                    memory: memory_bytes(),
+                });
             }
             ToWorker::Grant { id } => {
                 if let Some(granted) = self.grants.borrow_mut().remove(&id) {
@@ -101,11 +105,16 @@ impl Engine {
             }
             ToWorker::Run { id, technique } => self.spawn(id, move |job, cancel| {
                 Box::pin(async move {
-                    let out = run(technique, id, &job, &cancel).await?;
+                    let mut memory = MemorySample::at(memory_bytes());
+                    let seen = Watermark::default();
+                    let out = run(technique, id, &job, &cancel, &seen).await?;
+                    memory.sample(seen.bytes());
+                    memory.sample(memory_bytes());
                     Ok(FromWorker::Ran {
                         id,
                         trace: out.trace,
                         outcomes: out.outcomes.into_iter().map(png).collect(),
+                        memory,
                     })
                 })
             }),
@@ -123,6 +132,7 @@ impl Engine {
                             spans: reply.spans,
                             outcome: png(reply.outcome),
                             sent_us: reply.sent_us,
+                            memory: memory_bytes(),
                         })
                     })
                 })
@@ -178,12 +188,14 @@ async fn run(
     id: RequestId,
     job: &Job,
     cancel: &Arc<Cancel>,
+    seen: &Watermark,
 ) -> Result<RunOutput, String> {
     match technique {
         TechniqueKind::Sequential => {
             let progress = PostedProgress {
                 id,
                 done: AtomicU32::new(0),
+                seen,
             };
             Ok(Sequential::IN_WORKER
                 .run(job, &env(&progress, cancel, HOME))
@@ -191,7 +203,7 @@ async fn run(
         }
         #[cfg(feature = "threads")]
         TechniqueKind::Threads | TechniqueKind::Gil => {
-            pool::run(technique == TechniqueKind::Gil, id, job, cancel).await
+            pool::run(technique == TechniqueKind::Gil, id, job, cancel, seen).await
         }
         other => Err(format!(
             "“{}” does not run in this worker{}",
@@ -235,14 +247,32 @@ fn on_panic(info: &std::panic::PanicHookInfo<'_>) {
     post(&FromWorker::Panic { message });
 }
 
-/// Posts progress to the page straight from the worker thread.
-struct PostedProgress {
-    id: RequestId,
-    done: AtomicU32,
+/// The largest this instance's memory was seen at during a run, bytes: sampled after every
+/// task (on the worker's own thread, the only one that reads the memory's size).
+#[derive(Default)]
+pub(crate) struct Watermark(AtomicU64);
+
+impl Watermark {
+    /// Samples the memory's size now.
+    pub(crate) fn sample(&self) {
+        self.0.fetch_max(memory_bytes() as u64, Ordering::Relaxed);
+    }
+
+    fn bytes(&self) -> f64 {
+        self.0.load(Ordering::Relaxed) as f64
+    }
 }
 
-impl Progress for PostedProgress {
+/// Posts progress to the page straight from the worker thread.
+struct PostedProgress<'a> {
+    id: RequestId,
+    done: AtomicU32,
+    seen: &'a Watermark,
+}
+
+impl Progress for PostedProgress<'_> {
     fn task_done(&self, _task: u32, _ok: bool) {
+        self.seen.sample();
         let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
         post(&FromWorker::Progress { id: self.id, done });
     }

@@ -16,6 +16,7 @@ use super::legend::Legend;
 use super::notices::Notices;
 use super::summary::{self, Summary};
 use super::technique_card::TechniqueCard;
+use crate::repeats;
 use crate::runtime::{browser, Runtime};
 use crate::state::{Action, Phase, State};
 
@@ -145,11 +146,18 @@ pub fn App() -> Html {
                         names={names.clone()}
                         baseline={state.finished(TechniqueKind::Sequential).cloned()}
                         connections={state.config.network.connections}
+                        runs={repeats::runs_of(&state.repeats, *kind).cloned().unwrap_or_default()}
+                        efficiency={repeats::scaling(&state.repeats, *kind).map(|s| s.efficiency)}
+                        on_show={{
+                            let (dispatch, kind) = (state.dispatcher(), *kind);
+                            Callback::from(move |k| dispatch.dispatch(Action::ShowRun(kind, k)))
+                        }}
                     />
                 }) }
             </section>
             <Exports
                 finished={state.runs.iter().filter_map(|(_, s)| s.finished().cloned()).collect::<Vec<_>>()}
+                every={state.every_run()}
                 names={names.clone()}
                 busy={state.phase.busy()}
             />

@@ -205,6 +205,8 @@ pub fn Controls(props: &Props) -> Html {
                         }) }
                     </select>
                 </label>
+                { number("repeats", "Timed runs", c.repeats.to_string(), String::new(),
+                    "Runs of each technique after the warm-up (1–9): the cards show the median, lowest and highest") }
                 { number("threads", "Threads / processes", c.threads.map(|n| n.to_string()).unwrap_or_default(),
                     format!("auto ({})", props.caps.cores), "N for threads, the global lock and processes; empty = one per core") }
             </fieldset>

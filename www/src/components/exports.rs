@@ -12,8 +12,12 @@ use crate::state::Finished;
 /// Props of [`Exports`].
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    /// What ran to the end or was cancelled part-way, in page order.
+    /// The run shown of each technique that ran to the end or was cancelled part-way, in page
+    /// order: what the pictures show.
     pub finished: Vec<Rc<Finished>>,
+    /// Every timed run, each technique's in the order they ran: what the data files hold, so
+    /// that medians and spreads can be recomputed from them.
+    pub every: Vec<Rc<Finished>>,
     /// The batch's image names, by task.
     pub names: Rc<Vec<String>>,
     /// Whether a run is in progress: exports describe a finished run only.
@@ -53,8 +57,17 @@ pub fn Exports(props: &Props) -> Html {
                 .collect::<Vec<Trace>>()
         }
     };
+    let every = {
+        let every = props.every.clone();
+        move || {
+            every
+                .iter()
+                .map(|f| f.trace.clone())
+                .collect::<Vec<Trace>>()
+        }
+    };
     let file = |name: &'static str, mime: &'static str, make: fn(&[Trace], &[String]) -> String| {
-        let (traces, names, saved) = (traces.clone(), props.names.clone(), saved.clone());
+        let (traces, names, saved) = (every.clone(), props.names.clone(), saved.clone());
         Callback::from(move |_: MouseEvent| {
             let bytes = make(&traces(), &names);
             match browser::download(name, bytes.as_bytes(), mime) {
@@ -69,9 +82,20 @@ pub fn Exports(props: &Props) -> Html {
     let on_trace = file("interleave-trace.json", "application/json", |t, _| {
         chrome_trace(t).to_string()
     });
-    let on_svg = file("interleave-timeline.svg", "image/svg+xml", |t, _| {
-        write_svg(&timeline_scene(t))
-    });
+    let on_svg = {
+        let (traces, saved) = (traces.clone(), saved.clone());
+        Callback::from(move |_: MouseEvent| {
+            let name = "interleave-timeline.svg";
+            let bytes = write_svg(&timeline_scene(&traces()));
+            match browser::download(name, bytes.as_bytes(), "image/svg+xml") {
+                Ok(()) => saved.set(Some(Saved {
+                    text: format!("Saved {name} ({}).", size_text(bytes.len())),
+                    size: None,
+                })),
+                Err(e) => web_sys::console::error_1(&e),
+            }
+        })
+    };
     let on_csv = file("interleave-results.csv", CSV, |t, _| results_csv(t));
     let on_spans = file("interleave-spans.csv", CSV, spans_csv);
     let on_png = {

@@ -4,6 +4,7 @@
 use interleave::technique::TechniqueKind;
 use yew::prelude::*;
 
+use crate::repeats::runs_of;
 use crate::state::{RunStatus, State};
 
 /// One finished technique, as the chart shows it.
@@ -11,8 +12,10 @@ use crate::state::{RunStatus, State};
 pub struct Row {
     /// Which technique.
     pub kind: TechniqueKind,
-    /// Its wall time, µs.
+    /// Its wall time, µs: the median of its complete runs.
     pub wall_us: f64,
+    /// The lowest and highest wall of its complete runs, µs, when there were several.
+    pub range_us: Option<(f64, f64)>,
     /// Against sequential, where meaningful.
     pub speedup: Option<f64>,
     /// Thumbnails it made.
@@ -27,13 +30,22 @@ pub fn rows(state: &State) -> Vec<Row> {
         .filter_map(|(kind, status)| match status {
             RunStatus::Done(f) => Some(Row {
                 kind: *kind,
-                wall_us: f.trace.wall_us(),
+                wall_us: spread(state, *kind).map_or(f.trace.wall_us(), |s| s.median),
+                range_us: spread(state, *kind)
+                    .filter(|_| {
+                        runs_of(&state.repeats, *kind).is_some_and(|r| r.measured().len() > 1)
+                    })
+                    .map(|s| (s.min, s.max)),
                 speedup: state.speedup(*kind),
                 made: f.made(),
             }),
             _ => None,
         })
         .collect()
+}
+
+fn spread(state: &State, kind: TechniqueKind) -> Option<interleave::stats::Spread> {
+    runs_of(&state.repeats, kind)?.spread()
 }
 
 /// The fastest of the techniques that made the most thumbnails (doing less work is no win);
@@ -80,7 +92,10 @@ pub fn Summary(props: &Props) -> Html {
         return Html::default();
     }
     let best = winner(rows);
-    let longest = rows.iter().map(|r| r.wall_us).fold(1.0, f64::max);
+    let longest = rows
+        .iter()
+        .map(|r| r.range_us.map_or(r.wall_us, |(_, max)| max.max(r.wall_us)))
+        .fold(1.0, f64::max);
     let x = |us: f64| LABEL + BARS * us / longest;
     let height = TOP + ROW * rows.len() as f64 + 4.0;
     let baseline = rows
@@ -90,7 +105,7 @@ pub fn Summary(props: &Props) -> Html {
     let winner_name = best.map_or("none", |k| k.label());
     html! {
         <section class="summary" data-testid="summary">
-            <h2>{ "Summary: wall time, shorter is faster" }</h2>
+            <h2>{ "Summary: wall time (median of the runs, whiskers from lowest to highest), shorter is faster" }</h2>
             <svg viewBox={format!("0 0 {WIDTH} {height}")} role="img"
                 aria-label={format!("Wall time of each technique; fastest: {winner_name}")}>
                 if let Some(bx) = baseline {
@@ -102,15 +117,31 @@ pub fn Summary(props: &Props) -> Html {
                     let won = best == Some(r.kind);
                     let speed = r.speedup.map_or("speedup n/a".to_string(), |s| format!("{s:.2}×"));
                     let value = format!("{:.0} ms · {speed}{}", r.wall_us / 1000.0, if won { " · fastest" } else { "" });
+                    // The spread of the runs: a whisker from the lowest to the highest wall.
+                    let whisker = r.range_us.map(|(lo, hi)| {
+                        let mid = y + 3.0 + (ROW - 8.0) / 2.0;
+                        html! {
+                            <g class="whisker">
+                                <title>{ format!("{:.0}–{:.0} ms over its runs", lo / 1000.0, hi / 1000.0) }</title>
+                                <line x1={fmt(x(lo))} x2={fmt(x(hi))} y1={fmt(mid)} y2={fmt(mid)} />
+                                <line x1={fmt(x(lo))} x2={fmt(x(lo))} y1={fmt(mid - 4.0)} y2={fmt(mid + 4.0)} />
+                                <line x1={fmt(x(hi))} x2={fmt(x(hi))} y1={fmt(mid - 4.0)} y2={fmt(mid + 4.0)} />
+                            </g>
+                        }
+                    });
+                    let value_x = x(r.range_us.map_or(r.wall_us, |(_, hi)| hi.max(r.wall_us)));
                     html! {
                         <g data-testid={format!("summary-{}", r.kind.id())}
                             data-wall-us={format!("{:.0}", r.wall_us)}
+                            data-min-us={r.range_us.map(|(lo, _)| format!("{lo:.0}"))}
+                            data-max-us={r.range_us.map(|(_, hi)| format!("{hi:.0}"))}
                             data-speedup={r.speedup.map(|s| format!("{s:.3}"))}
                             data-winner={won.to_string()}
                             class={classes!(won.then_some("winner"))}>
                             <text class="name" x={fmt(LABEL - 8.0)} y={fmt(y + 15.0)} text-anchor="end">{ r.kind.label() }</text>
                             <rect class="bar" x={fmt(LABEL)} y={fmt(y + 3.0)} width={fmt(x(r.wall_us) - LABEL)} height={fmt(ROW - 8.0)} rx="2" />
-                            <text class="value" x={fmt(x(r.wall_us) + 6.0)} y={fmt(y + 15.0)}>{ value }</text>
+                            { for whisker }
+                            <text class="value" x={fmt(value_x + 6.0)} y={fmt(y + 15.0)}>{ value }</text>
                         </g>
                     }
                 }) }

@@ -8,7 +8,11 @@ use yew::prelude::*;
 
 use super::explain::Explain;
 use super::ideal::IdealLine;
+use super::memory::Memory;
+use super::responsiveness::Responsiveness;
+use super::run_picker::RunPicker;
 use super::timeline::{Rows, Timeline};
+use crate::repeats::Runs;
 use crate::state::{Finished, RunStatus};
 
 /// Props of [`TechniqueCard`].
@@ -30,6 +34,12 @@ pub struct Props {
     pub baseline: Option<Rc<Finished>>,
     /// The run's connection limit.
     pub connections: u32,
+    /// Its timed runs in this session.
+    pub runs: Runs,
+    /// Speedup ÷ lanes, from the same medians as the speedup.
+    pub efficiency: Option<f64>,
+    /// The user chose which run to see.
+    pub on_show: Callback<usize>,
 }
 
 fn describe(kind: TechniqueKind, n: u32) -> String {
@@ -69,13 +79,23 @@ pub fn TechniqueCard(props: &Props) -> Html {
         Callback::from(move |_: MouseEvent| explained.set(!*explained))
     };
     let id = props.kind.id();
+    let runs = &props.runs;
     let body = match &props.status {
         RunStatus::Waiting => html! { <p class="muted">{ "Waiting." }</p> },
+        // A later run keeps the earlier ones on view below its progress.
         RunStatus::Running { done, total } => html! {
+            <>
             <p>
                 <progress data-testid={format!("progress-{id}")} max={total.to_string()} value={done.to_string()} />
                 { format!(" {done} of {total} images") }
+                if runs.planned > 1 {
+                    { format!(" · run {} of {}", runs.runs.len() + 1, runs.planned) }
+                }
             </p>
+            if let Some(r) = runs.shown() {
+                <p class="muted">{ format!("Run {} so far: {:.0} ms.", runs.runs.len(), r.run.trace.wall_us() / 1000.0) }</p>
+            }
+            </>
         },
         RunStatus::Unavailable(why) => html! {
             <p class="unavailable" data-testid={format!("unavailable-{id}")}>{ "Unavailable here. " }{ why }</p>
@@ -115,6 +135,15 @@ pub fn TechniqueCard(props: &Props) -> Html {
                 Callback::from(move |_: MouseEvent| by_task.set(!*by_task))
             };
             let rows = if *by_task { Rows::Tasks } else { Rows::Lanes };
+            // The figure is the median of the complete runs; the timeline is the run shown.
+            let spread = runs.spread();
+            let wall_us = spread.map_or(trace.wall_us(), |s| s.median);
+            let counted = runs.measured().len();
+            let wall_title = match spread {
+                Some(s) if counted > 1 => format!("Median of {counted} runs, lowest {:.0} ms, highest {:.0} ms; the timeline shows run {}",
+                    s.min / 1000.0, s.max / 1000.0, runs.shown_index().map_or(1, |k| k + 1)),
+                _ => "One run".to_string(),
+            };
             html! {
                 <>
                     if cancelled {
@@ -124,14 +153,23 @@ pub fn TechniqueCard(props: &Props) -> Html {
                     }
                     <dl class="metrics">
                         <dt>{ "Wall time" }</dt>
-                        <dd data-testid={format!("wall-{id}")} data-wall-us={format!("{:.0}", trace.wall_us())}
-                            data-end-us={format!("{:.0}", trace.end_us)}>
-                            { format!("{:.0} ms", trace.wall_us() / 1000.0) }
+                        <dd data-testid={format!("wall-{id}")} data-wall-us={format!("{wall_us:.0}")}
+                            data-end-us={format!("{:.0}", trace.end_us)} data-runs={counted.to_string()}
+                            data-min-us={spread.map(|s| format!("{:.0}", s.min))} data-max-us={spread.map(|s| format!("{:.0}", s.max))}
+                            title={wall_title}>
+                            { format!("{:.0} ms", wall_us / 1000.0) }
+                            if let Some(s) = spread.filter(|_| counted > 1) {
+                                <span class="range">{ format!(" {:.0}–{:.0}", s.min / 1000.0, s.max / 1000.0) }</span>
+                            }
                         </dd>
                         <dt>{ "Speedup" }</dt>
                         <dd data-testid={format!("speedup-{id}")}
                             title="Sequential (worker) wall time ÷ this wall time, same batch, same run">
                             { props.speedup.map(|s| format!("{s:.2}×")).unwrap_or_else(|| "—".into()) }
+                        </dd>
+                        <dt title="Speedup ÷ lanes (threads or processes): 100 % when every lane was fully useful">{ "Efficiency" }</dt>
+                        <dd data-testid={format!("efficiency-{id}")}>
+                            { props.efficiency.map(|e| format!("{:.0} %", e * 100.0)).unwrap_or_else(|| "—".into()) }
                         </dd>
                         <dt title="Counts threads, not cores: with more threads than cores, they take turns on the cores">{ "Stages at once" }</dt>
                         <dd title="Most stages running at the same instant, on any thread">{ trace.max_parallelism() }</dd>
@@ -147,10 +185,17 @@ pub fn TechniqueCard(props: &Props) -> Html {
                     if !cancelled {
                         <IdealLine run={f.clone()} connections={props.connections} />
                     }
-                    <button class="small" data-testid={format!("rows-{id}")} onclick={toggle}>
-                        { if *by_task { "Show by thread" } else { "Show by image" } }
-                    </button>
+                    <div class="timeline-tools">
+                        <button class="small" data-testid={format!("rows-{id}")} onclick={toggle}>
+                            { if *by_task { "Show by thread" } else { "Show by image" } }
+                        </button>
+                        <RunPicker kind={props.kind} runs={runs.clone()} on_show={props.on_show.clone()} />
+                    </div>
                     <Timeline run={f.clone()} axis_us={props.axis_us} rows={rows} />
+                    <Responsiveness run={f.clone()} axis_us={props.axis_us} />
+                    if let Some(memory) = &f.memory {
+                        <Memory kind={props.kind} memory={memory.clone()} />
+                    }
                     if !retired.is_empty() {
                         <ul class="error" data-testid={format!("retired-{id}")}>
                             { for retired.iter().map(|r| html! { <li>{ r }</li> }) }

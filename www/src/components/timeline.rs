@@ -94,7 +94,8 @@ pub fn Timeline(props: &Props) -> Html {
             text-anchor={if i == 0 { "start" } else { "middle" }}>{ format!("{ms} ms") }</text> }
         });
     html! {
-        <div class="timeline" data-testid={format!("timeline-{}", trace.technique.id())} data-rows={
+        <div class="timeline" data-testid={format!("timeline-{}", trace.technique.id())}
+            data-wall-us={format!("{:.0}", trace.wall_us())} data-rows={
             if props.rows == Rows::Lanes { "lanes" } else { "tasks" }}>
             <div class="lanes">
                 { for names.iter().map(|n| html! { <div class="lane-name">{ n }</div> }) }

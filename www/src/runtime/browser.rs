@@ -29,6 +29,8 @@ pub fn finished(trace: Trace, outcomes: Vec<Outcome>, build: &'static str) -> Fi
         trace,
         thumbs: outcomes.into_iter().map(|o| o.map(thumb)).collect(),
         build,
+        frames: None,
+        memory: None,
     }
 }
 

@@ -3,19 +3,21 @@
 //! gets a turn, just as input and rendering do (and while it computes without awaiting,
 //! nothing on the page moves: that is the lesson of sequential-on-main).
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use futures::future::{select, Either};
+use interleave::measure::{MemorySample, MemoryUse};
 use interleave::network::Network;
 use interleave::platform::{Cancel, NoProgress};
 use interleave::technique::{
     Cooperative, Env, Job, Processes, Sequential, Spawner, Technique, TechniqueKind,
 };
 use interleave_web::platform::{AtomicProgress, BrowserLoop, PerfClock};
-use interleave_web::protocol::Images;
+use interleave_web::protocol::{memory_bytes, Images};
 
 use super::Dispatch;
-use crate::state::{Action, RunStatus};
+use crate::state::{Action, Finished, RunStatus};
 
 /// What this thread's traces call it.
 const HOME: &str = "main thread";
@@ -84,10 +86,19 @@ async fn measured(
     let progress = AtomicProgress::default();
     let env = env(&progress, cancel);
     let total = job.tasks();
+    // This thread's wasm memory, sampled as progress is: it only grows, so the last sample is
+    // the peak.
+    let memory = Cell::new(MemorySample::at(memory_bytes()));
+    let sample = || {
+        let mut m = memory.get();
+        m.sample(memory_bytes());
+        memory.set(m);
+    };
     // O(1) per update: a count, never a copy of the trace.
     let report = Box::pin(async {
         loop {
             gloo_timers::future::TimeoutFuture::new(PROGRESS_MS).await;
+            sample();
             dispatch.dispatch(Action::Progress(kind, progress.done(), total));
         }
     });
@@ -95,9 +106,12 @@ async fn measured(
         Either::Left((out, _)) => out,
         Either::Right(((), _)) => unreachable!("the reporter loops forever"),
     };
-    RunStatus::Done(Rc::new(super::browser::finished(
-        out.trace,
-        out.outcomes,
-        build,
-    )))
+    sample();
+    RunStatus::Done(Rc::new(Finished {
+        memory: Some(MemoryUse {
+            instances: vec![(HOME.to_string(), memory.get())],
+            shared_by: 1,
+        }),
+        ..super::browser::finished(out.trace, out.outcomes, build)
+    }))
 }

@@ -3,6 +3,8 @@
 
 pub mod browser;
 pub mod canvas;
+mod engine;
+mod frames;
 mod main_thread;
 mod processes;
 pub mod signal;
@@ -13,6 +15,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use interleave::config::Config;
+use interleave::measure::MemoryUse;
 use interleave::platform::Cancel;
 use interleave::technique::{Job, TechniqueKind, STAGES};
 use interleave_web::protocol::{Fault, Images};
@@ -180,151 +183,116 @@ impl Runtime {
         }
         dispatch.dispatch(Action::Started);
 
-        for &kind in &config.techniques {
-            if stop.fired() {
-                dispatch.dispatch(Action::Settled(kind, RunStatus::Cancelled(None)));
-                continue;
+        // Rounds: every technique once, then every technique again, R times, rather than R
+        // runs of one technique back to back. The machine drifts during a session (other
+        // programs, heat, the browser's own housekeeping): in rounds a slow stretch hits every
+        // technique about equally and the ratios between them stay fair, where back to back it
+        // would fall on whichever technique was running then, all of its runs at once.
+        let mut dropped: Vec<TechniqueKind> = Vec::new();
+        for round in 0..config.repeats.max(1) {
+            for &kind in &config.techniques {
+                if dropped.contains(&kind) {
+                    continue;
+                }
+                if stop.fired() {
+                    if round == 0 {
+                        dispatch.dispatch(Action::Settled(kind, RunStatus::Cancelled(None)));
+                    }
+                    continue;
+                }
+                dispatch.dispatch(Action::Progress(kind, 0, total));
+                // The page draws the last results before the clock starts, not during the run.
+                frames::settled().await;
+                let watch = frames::Watch::start();
+                let (status, memory) = self
+                    .run_once(
+                        kind, state, &images, warm_up, &job, deadline, dispatch, stop,
+                    )
+                    .await;
+                let frames = watch.stop().await;
+                let status = match checked(status) {
+                    // Only if the cancel stopped something: a technique that finished is done.
+                    RunStatus::Done(f) if stop.fired() && f.thumbs.iter().any(is_cancelled) => {
+                        RunStatus::Cancelled(Some(f))
+                    }
+                    // A worker that did not stop in time was terminated: still a cancel, not a
+                    // fault.
+                    RunStatus::Failed(_) if stop.fired() => RunStatus::Cancelled(None),
+                    other => other,
+                };
+                let measured = |f: Rc<crate::state::Finished>| {
+                    let f = Rc::unwrap_or_clone(f);
+                    Rc::new(crate::state::Finished {
+                        frames: Some(frames),
+                        memory: memory.or(f.memory.clone()),
+                        ..f
+                    })
+                };
+                let action = match status {
+                    RunStatus::Done(f) => Action::Measured(kind, measured(f), true),
+                    RunStatus::Cancelled(Some(f)) => Action::Measured(kind, measured(f), false),
+                    other => {
+                        // A technique that cannot run or failed is not tried again this session.
+                        if !matches!(other, RunStatus::Cancelled(None)) {
+                            dropped.push(kind);
+                        }
+                        Action::Settled(kind, other)
+                    }
+                };
+                dispatch.dispatch(action);
             }
-            dispatch.dispatch(Action::Progress(kind, 0, total));
-            let status = match place(kind) {
-                Place::MainThread => main_thread::run(kind, &job, dispatch, &stop.cancel).await,
-                Place::ProcessWorkers => {
-                    let spawner = processes::Spawner {
-                        config: config.clone(),
-                        images: images.clone(),
-                        deadline,
-                        stop: stop.clone(),
-                        fault: self.fault_for(kind),
-                        slots: Arc::new(async_lock::Semaphore::new(
-                            config.network.connections.max(1) as usize,
-                        )),
-                    };
-                    main_thread::processes(&spawner, state.threads(), &job, dispatch, &stop.cancel)
-                        .await
-                }
-                Place::EngineWorker | Place::Pool => {
-                    self.in_engine(kind, state, &images, warm_up, deadline, dispatch, stop)
-                        .await
-                }
-            };
-            let status = match checked(status) {
-                // Only if the cancel stopped something: a technique that finished is done.
-                RunStatus::Done(f) if stop.fired() && f.thumbs.iter().any(is_cancelled) => {
-                    RunStatus::Cancelled(Some(f))
-                }
-                // A worker that did not stop in time was terminated: still a cancel, not a fault.
-                RunStatus::Failed(_) if stop.fired() => RunStatus::Cancelled(None),
-                other => other,
-            };
-            dispatch.dispatch(Action::Settled(kind, status));
         }
     }
 
-    /// Runs `kind` in the engine worker (started, warmed up and configured as needed).
+    /// One timed run of `kind`, where it belongs; with the memory of its instances when it ran
+    /// in several (processes).
     #[allow(clippy::too_many_arguments)]
-    async fn in_engine(
+    async fn run_once(
         &self,
         kind: TechniqueKind,
         state: &State,
         images: &Images,
         warm_up: &Images,
+        job: &Job,
         deadline: Deadline,
         dispatch: &Dispatch,
-        stop: &Stop,
-    ) -> RunStatus {
-        let engine = match self.engine(state, warm_up, deadline, stop).await {
-            Ok(engine) => engine,
-            Err(e) => {
-                self.drop_dead_engine();
-                return RunStatus::Failed(format!("the engine worker did not start: {e}"));
-            }
-        };
-        if stop.fired() {
-            return RunStatus::Cancelled(None);
-        }
-        if place(kind) == Place::Pool && !engine.threaded {
-            return RunStatus::Unavailable(
-                engine
-                    .threads_error
-                    .clone()
-                    .or_else(|| state.caps.threads_unavailable.clone())
-                    .unwrap_or_else(|| "threads are not available here".into()),
-            );
-        }
-        let total = images.len() as u32;
-        let progress = {
-            let dispatch = dispatch.clone();
-            move |done| dispatch.dispatch(Action::Progress(kind, done, total))
-        };
-        let ran = async {
-            engine
-                .configure(&state.config, images, self.fault_for(kind), deadline)
-                .await?;
-            engine.run(kind, progress, deadline, &stop.signal).await
-        };
-        let build = if engine.threaded { "threaded" } else { "plain" };
-        match ran.await {
-            Ok(out) => RunStatus::Done(Rc::new(browser::finished(out.trace, out.outcomes, build))),
-            Err(e) => {
-                self.drop_dead_engine();
-                RunStatus::Failed(e)
-            }
-        }
-    }
-
-    /// The engine worker: reused if it fits and is alive, else (re)started and warmed up.
-    async fn engine(
-        &self,
-        state: &State,
-        warm_up: &Images,
-        deadline: Deadline,
-        stop: &Stop,
-    ) -> Result<Rc<WorkerBridge>, String> {
-        let threaded = state.caps.threads_unavailable.is_none();
-        let threads = if threaded { state.threads() } else { 1 };
-        let fits = |e: &WorkerBridge| e.threads == threads || (threaded && !e.threaded);
-        let current = self.engine.borrow().clone();
-        let engine = match current.filter(|e| fits(e) && e.dead().is_none()) {
-            Some(e) => e,
-            None => {
-                self.engine.borrow_mut().take();
-                self.engine_warm.set(false);
-                let start = Deadline {
-                    silence_ms: 30_000.0,
+        stop: &Rc<Stop>,
+    ) -> (RunStatus, Option<MemoryUse>) {
+        let config = &state.config;
+        match place(kind) {
+            Place::MainThread => (
+                main_thread::run(kind, job, dispatch, &stop.cancel).await,
+                None,
+            ),
+            Place::ProcessWorkers => {
+                let spawner = processes::Spawner {
+                    config: config.clone(),
+                    images: images.clone(),
+                    deadline,
+                    stop: stop.clone(),
+                    fault: self.fault_for(kind),
+                    slots: Arc::new(async_lock::Semaphore::new(
+                        config.network.connections.max(1) as usize,
+                    )),
+                    memory: Rc::default(),
                 };
-                let engine = WorkerBridge::start("engine worker", threaded, threads, start).await?;
-                let engine = Rc::new(engine);
-                *self.engine.borrow_mut() = Some(engine.clone());
-                engine
+                let status =
+                    main_thread::processes(&spawner, state.threads(), job, dispatch, &stop.cancel)
+                        .await;
+                let memory = spawner.memory.borrow().clone();
+                (
+                    status,
+                    Some(MemoryUse {
+                        shared_by: 1,
+                        ..memory
+                    }),
+                )
             }
-        };
-        // Also a live engine whose warm-up was cancelled: measured code must be warm.
-        if !self.engine_warm.get() && !stop.fired() {
-            // Only the code needs warming: no simulated network.
-            let local = Config {
-                network: interleave::network::Network::LOCAL,
-                ..state.config.clone()
-            };
-            engine.configure(&local, warm_up, None, deadline).await?;
-            engine
-                .run(TechniqueKind::Sequential, |_| {}, deadline, &stop.signal)
-                .await?;
-            self.engine_warm.set(!stop.fired());
-        }
-        Ok(engine)
-    }
-}
-
-impl Runtime {
-    /// A terminated engine worker is never reused: the next technique or run starts a fresh one.
-    fn drop_dead_engine(&self) {
-        let dead = self
-            .engine
-            .borrow()
-            .as_ref()
-            .is_some_and(|e| e.dead().is_some());
-        if dead {
-            self.engine.borrow_mut().take();
+            Place::EngineWorker | Place::Pool => (
+                self.in_engine(kind, state, images, warm_up, deadline, dispatch, stop)
+                    .await,
+                None,
+            ),
         }
     }
 }

@@ -4,8 +4,10 @@
 
 use futures::future::LocalBoxFuture;
 use interleave::config::Config;
+use interleave::measure::MemoryUse;
 use interleave::technique::{Process, ProcessReply};
 
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -30,9 +32,13 @@ pub struct Spawner {
     pub fault: Option<Fault>,
     /// The run's connection slots, shared by every process: the limit holds across them.
     pub slots: Arc<Semaphore>,
+    /// Each process's wasm memory, sampled when it is configured and after every task.
+    pub memory: Rc<RefCell<MemoryUse>>,
 }
 
 struct WorkerProcess {
+    name: String,
+    memory: Rc<RefCell<MemoryUse>>,
     bridge: WorkerBridge,
     deadline: Deadline,
     stop: Rc<Stop>,
@@ -46,6 +52,7 @@ impl Process for WorkerProcess {
                 .bridge
                 .task(task, self.deadline, &self.stop.signal, &self.slots)
                 .await?;
+            self.memory.borrow_mut().sample(&self.name, reply.memory);
             Ok(ProcessReply {
                 spans: reply.spans,
                 outcome: reply.outcome,
@@ -65,10 +72,13 @@ impl interleave::technique::Spawner for Spawner {
             let bridge = WorkerBridge::start(&name, false, 1, start).await?;
             // One process is the faulty one, so that the others can finish its work.
             let fault = self.fault.filter(|_| lane == 0);
-            bridge
+            let bytes = bridge
                 .configure(&self.config, &self.images, fault, self.deadline)
                 .await?;
+            self.memory.borrow_mut().sample(&name, bytes);
             Ok(Box::new(WorkerProcess {
+                name,
+                memory: self.memory.clone(),
                 bridge,
                 deadline: self.deadline,
                 stop: self.stop.clone(),

@@ -14,6 +14,7 @@ use futures::channel::oneshot;
 use futures::future::{select, Either};
 use gloo_timers::future::TimeoutFuture;
 use interleave::config::Config;
+use interleave::measure::MemorySample;
 use interleave::pipeline::Thumbnail;
 use interleave::technique::{Outcome, TechniqueKind};
 use interleave::trace::{Span, Trace};
@@ -65,6 +66,8 @@ pub struct WorkerOutput {
     pub trace: Trace,
     /// Per task: the thumbnail, or why the image failed.
     pub outcomes: Vec<Outcome>,
+    /// The worker's wasm memory during the run.
+    pub memory: MemorySample,
 }
 
 /// What a process sends back for one task (see `interleave::technique::ProcessReply`).
@@ -75,6 +78,8 @@ pub struct TaskReply {
     pub outcome: Outcome,
     /// When it sent the reply, µs.
     pub sent_us: f64,
+    /// Its wasm memory at the end of the task, bytes.
+    pub memory: f64,
 }
 
 impl WorkerBridge {
@@ -145,13 +150,14 @@ impl WorkerBridge {
     }
 
     /// Gives the worker its job. `fault` (tests only) makes its code panic or hang at a task.
+    /// Answers the worker's wasm memory then, bytes.
     pub async fn configure(
         &self,
         config: &Config,
         images: &Images,
         fault: Option<Fault>,
         deadline: Deadline,
-    ) -> Result<(), String> {
+    ) -> Result<f64, String> {
         let msg = |id| ToWorker::Configure {
             id,
             config: config.clone(),
@@ -159,7 +165,7 @@ impl WorkerBridge {
             fault,
         };
         match self.request(msg, deadline, |_| {}, None, None).await? {
-            FromWorker::Configured { .. } => Ok(()),
+            FromWorker::Configured { memory, .. } => Ok(memory),
             other => Err(unexpected(&other)),
         }
     }
@@ -187,10 +193,14 @@ impl WorkerBridge {
             .await?
         {
             FromWorker::Ran {
-                trace, outcomes, ..
+                trace,
+                outcomes,
+                memory,
+                ..
             } => Ok(WorkerOutput {
                 trace,
                 outcomes: outcomes.into_iter().map(thumbnail).collect(),
+                memory,
             }),
             other => Err(unexpected(&other)),
         }
@@ -235,11 +245,13 @@ impl WorkerBridge {
                 spans,
                 outcome,
                 sent_us,
+                memory,
                 ..
             } => Ok(TaskReply {
                 spans,
                 outcome: thumbnail(outcome),
                 sent_us,
+                memory,
             }),
             other => Err(unexpected(&other)),
         }

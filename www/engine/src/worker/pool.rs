@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use interleave::platform::{Cancel, EventLoop};
 use interleave::technique::{Gil, Job, RunOutput, Threads};
 
-use super::{post, RequestId};
+use super::{post, RequestId, Watermark};
 use crate::platform::{AtomicProgress, BrowserLoop, PerfClock};
 use crate::protocol::FromWorker;
 
@@ -32,6 +32,7 @@ pub(super) async fn run(
     id: RequestId,
     job: &Job,
     cancel: &Arc<Cancel>,
+    seen: &Watermark,
 ) -> Result<RunOutput, String> {
     let progress = Arc::new(AtomicProgress::default());
     let output: Arc<Mutex<Option<RunOutput>>> = Arc::default();
@@ -64,6 +65,8 @@ pub(super) async fn run(
             });
             return Err(message);
         }
+        // The pool shares this thread's memory: its size here is theirs.
+        seen.sample();
         let done = progress.done();
         if done != reported {
             reported = done;

@@ -71,7 +71,7 @@ pub(super) fn deliver(inbox: &Rc<RefCell<Inbox>>, data: JsValue) {
             return;
         }
         FromWorker::Ready { id, .. }
-        | FromWorker::Configured { id }
+        | FromWorker::Configured { id, .. }
         | FromWorker::Ran { id, .. }
         | FromWorker::TaskDone { id, .. }
         | FromWorker::Error { id, .. } => *id,
