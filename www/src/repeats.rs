@@ -121,3 +121,55 @@ pub fn scaling(session: &Session, kind: TechniqueKind) -> Option<Scaling> {
     let lanes = this.shown()?.run.trace.lanes.len().max(1) as u32;
     repeated_speedup(&base.measured(), &this.measured(), lanes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use interleave::trace::Trace;
+
+    fn run(wall_us: f64, complete: bool) -> Repeat {
+        let trace = Trace {
+            technique: TechniqueKind::Sequential,
+            lanes: vec![],
+            spans: vec![],
+            tasks: 1,
+            start_us: 0.0,
+            end_us: wall_us,
+            cancelled: vec![],
+            build: None,
+        };
+        Repeat {
+            run: Rc::new(Finished {
+                trace,
+                thumbs: vec![Err("x".into())],
+                build: "plain",
+                frames: None,
+                memory: None,
+            }),
+            complete,
+        }
+    }
+
+    #[test]
+    fn the_median_complete_run_is_shown_unless_another_is_chosen() {
+        let mut runs = Runs::planned(3);
+        assert_eq!(runs.shown_index(), None);
+        runs.runs = vec![run(300.0, true), run(100.0, true), run(50.0, false)];
+        // The cancelled run stays out of the figures.
+        let spread = runs.spread().unwrap();
+        assert_eq!((spread.min, spread.median, spread.max), (100.0, 200.0, 300.0));
+        assert_eq!(runs.median_index(), Some(1));
+        assert!(matches!(runs.status(), Some(RunStatus::Done(_))));
+        runs.chosen = Some(2);
+        assert_eq!(runs.shown_index(), Some(2));
+        assert!(matches!(runs.status(), Some(RunStatus::Cancelled(Some(_)))));
+        runs.chosen = Some(9);
+        assert_eq!(runs.shown_index(), Some(1));
+        // Only a cancelled run: it is shown, and nothing is counted.
+        let only = Runs {
+            runs: vec![run(50.0, false)],
+            ..Runs::planned(3)
+        };
+        assert_eq!((only.shown_index(), only.spread()), (Some(0), None));
+    }
+}
