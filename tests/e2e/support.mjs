@@ -21,7 +21,7 @@
 //   summary (the chart), summary-<id> (data-wall-us, data-speedup, data-winner), summary-caveat
 //   (with repeats: wall-<id> data-wall-us is the median of the complete runs, with data-runs,
 //   data-min-us, data-max-us; summary-<id> data-min-us, data-max-us; timeline-<id> data-wall-us
-//   is the run shown), efficiency-<id>, repeats-<id> (data-runs, data-shown: from 1),
+//   is the run shown; progress-<id> data-run: which run, from 1), efficiency-<id>, repeats-<id> (data-runs, data-shown: from 1),
 //   repeat-<id>-<k> (k from 1; data-wall-us, aria-pressed, class cancelled; disabled until run),
 //   frame-gap-<id> (data-ms: the longest main-thread frame gap, data-dropped, data-long-tasks),
 //   memory-<id> (data-bytes: peak wasm memory, data-end-bytes, data-instances,

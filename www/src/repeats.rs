@@ -157,7 +157,10 @@ mod tests {
         runs.runs = vec![run(300.0, true), run(100.0, true), run(50.0, false)];
         // The cancelled run stays out of the figures.
         let spread = runs.spread().unwrap();
-        assert_eq!((spread.min, spread.median, spread.max), (100.0, 200.0, 300.0));
+        assert_eq!(
+            (spread.min, spread.median, spread.max),
+            (100.0, 200.0, 300.0)
+        );
         assert_eq!(runs.median_index(), Some(1));
         assert!(matches!(runs.status(), Some(RunStatus::Done(_))));
         runs.chosen = Some(2);

@@ -86,7 +86,8 @@ pub fn TechniqueCard(props: &Props) -> Html {
         RunStatus::Running { done, total } => html! {
             <>
             <p>
-                <progress data-testid={format!("progress-{id}")} max={total.to_string()} value={done.to_string()} />
+                <progress data-testid={format!("progress-{id}")} max={total.to_string()} value={done.to_string()}
+                    data-run={(runs.runs.len() + 1).to_string()} />
                 { format!(" {done} of {total} images") }
                 if runs.planned > 1 {
                     { format!(" · run {} of {}", runs.runs.len() + 1, runs.planned) }
