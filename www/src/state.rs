@@ -30,7 +30,7 @@ pub enum Phase {
     Running,
     /// Every technique finished (or was unavailable).
     Done,
-    /// The user asked the run to stop; lanes are stopping at their next stage boundary.
+    /// The user asked the run to stop; lanes are stopping at their next stage boundary or band.
     Cancelling,
     /// The run was stopped: what was done is kept, marked cancelled.
     Cancelled,

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::images::SampleSet;
 use crate::network::Network;
-use crate::pipeline::{Effort, ThumbSpec};
+use crate::pipeline::{Effort, Kernel, ThumbSpec};
 use crate::technique::TechniqueKind;
 
 mod preset;
@@ -37,6 +37,9 @@ pub struct Config {
     pub thumb: u32,
     /// How hard the PNG encoder works.
     pub effort: Effort,
+    /// Which resize kernel runs.
+    #[serde(default)]
+    pub kernel: Kernel,
     /// The simulated network.
     pub network: Network,
     /// Seed of the network's jitter.
@@ -55,6 +58,7 @@ impl Default for Config {
             // The CPU-bound preset: the page opens on the workload that teaches parallelism.
             thumb: 600,
             effort: Effort::Max,
+            kernel: Kernel::Simd,
             network: Network::LOCAL,
             seed: 1,
             autorun: false,
@@ -99,6 +103,7 @@ impl Config {
         ThumbSpec {
             max_side: self.thumb,
             effort: self.effort,
+            kernel: self.kernel,
         }
     }
 
@@ -173,6 +178,13 @@ impl Config {
                         ),
                     ),
                 },
+                "kernel" => match Kernel::from_id(value) {
+                    Some(kernel) => config.kernel = kernel,
+                    None => note(
+                        "kernel",
+                        format!("unknown resize kernel “{value}” (simd or image); using simd"),
+                    ),
+                },
                 "latency" => {
                     config.network.latency_ms = ranged("latency", value, DELAY_MS, 0, &mut note)
                 }
@@ -235,6 +247,9 @@ impl Config {
         }
         if self.effort != d.effort {
             q.append_pair("effort", self.effort.id());
+        }
+        if self.kernel != d.kernel {
+            q.append_pair("kernel", self.kernel.id());
         }
         let (n, dn) = (self.network, d.network);
         for (name, value, default) in [

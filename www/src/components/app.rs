@@ -181,7 +181,7 @@ fn status_text(state: &State) -> String {
                 "Running techniques one after another, so they never compete for cores…".into()
             }
         }
-        Phase::Cancelling => "Cancelling: every lane stops at its next stage…".into(),
+        Phase::Cancelling => "Cancelling: every lane is stopping…".into(),
         Phase::Cancelled => {
             "Cancelled. What ran until then is kept and marked cancelled; press Run to start again."
                 .into()

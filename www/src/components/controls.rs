@@ -3,7 +3,7 @@
 use interleave::budget::DEFAULT_BUDGET_PX;
 use interleave::config::{Config, Preset};
 use interleave::images::SampleSet;
-use interleave::pipeline::{Effort, MAX_IMAGE_PIXELS, MAX_SIDE};
+use interleave::pipeline::{Effort, Kernel, MAX_IMAGE_PIXELS, MAX_SIDE};
 use interleave::technique::TechniqueKind;
 use web_sys::{FileList, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -205,6 +205,14 @@ pub fn Controls(props: &Props) -> Html {
                         }) }
                     </select>
                 </label>
+                <label title="Which code resizes: the same Lanczos3 filter, with SIMD or in plain floating point. A better algorithm can beat a second core.">
+                    { "Resize kernel" }
+                    <select data-testid="input-kernel" onchange={select("kernel")}>
+                        { for Kernel::ALL.iter().map(|k| html! {
+                            <option value={k.id()} selected={c.kernel == *k} title={k.describe()}>{ k.id() }</option>
+                        }) }
+                    </select>
+                </label>
                 { number("threads", "Threads / processes", c.threads.map(|n| n.to_string()).unwrap_or_default(),
                     format!("auto ({})", props.caps.cores), "N for threads, the global lock and processes; empty = one per core") }
             </fieldset>
@@ -246,7 +254,7 @@ pub fn Controls(props: &Props) -> Html {
                 { if props.busy { "Running…" } else { "Run" } }
             </button>
             if props.busy {
-                <button class="cancel" data-testid="cancel-button" title="Stop every lane at its next stage (Esc)"
+                <button class="cancel" data-testid="cancel-button" title="Stop every lane: within a few ms in workers, at the next stage on the main thread (Esc)"
                     onclick={props.on_cancel.reform(|_: MouseEvent| ())}>
                     { "Cancel" }
                 </button>

@@ -121,7 +121,7 @@ impl Runtime {
         }
     }
 
-    /// Asks the run in progress to stop: every lane stops at its next stage boundary; what is
+    /// Asks the run in progress to stop: every lane stops at its next stage boundary or band; what is
     /// done is kept and marked cancelled.
     pub fn cancel(&self) {
         if let Some(stop) = self.stop.borrow().as_ref() {
