@@ -62,6 +62,32 @@ test("a host without headers: the page works at once, and one reload brings thre
   }
 });
 
+test("a host that sends its CSP but no isolation headers: the service worker keeps the CSP", async () => {
+  // Registering the service worker is allowed by the strict CSP's worker-src 'self'.
+  const server = await serve({ isolated: false });
+  const { page, errors } = await open(browser, server.url);
+  try {
+    const line = page.locator('[data-testid="isolation-status"][data-state="ready"]');
+    await line.waitFor();
+    await Promise.all([page.waitForEvent("load"), line.getByRole("button", { name: "Reload now" }).click()]);
+    assert.equal(await isolated(page), true);
+    assert.deepEqual(errors, []);
+    // The host's policy still governs the page the service worker served: a request to another
+    // origin is refused by it.
+    const violated = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          document.addEventListener("securitypolicyviolation", (e) => resolve(e.effectiveDirective), { once: true });
+          fetch("http://127.0.0.2:9/").catch(() => {});
+        }),
+    );
+    assert.equal(violated, "connect-src");
+  } finally {
+    await page.close();
+    server.close();
+  }
+});
+
 test("a host without headers: ?coi=0 removes the service worker for the session", async () => {
   const server = await serve({ bare: true });
   const { page, errors } = await open(browser, server.url);

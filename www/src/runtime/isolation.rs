@@ -46,7 +46,9 @@ pub fn current() -> Isolation {
 /// Calls `changed` with the new state whenever it changes, until the listener is dropped.
 pub fn watch(changed: impl Fn(Isolation) + 'static) -> Option<EventListener> {
     let window = web_sys::window()?;
-    Some(EventListener::new(&window, "coi", move |_| changed(current())))
+    Some(EventListener::new(&window, "coi", move |_| {
+        changed(current())
+    }))
 }
 
 /// Reloads the page, which the service worker then serves with the isolation headers.
