@@ -49,12 +49,14 @@ const TYPES = {
 
 /** Serves dist/ on 127.0.0.1 under the strict CSP (or the policy `csp`); `isolated` adds the
  * COOP/COEP headers that shared memory needs; `bare` sends no header but the content type, as a
- * static host that cannot set headers does. */
-export async function serve({ isolated, csp = CSP, bare = false }) {
+ * static host that cannot set headers does; `folder` serves the site from that folder. */
+export async function serve({ isolated, csp = CSP, bare = false, folder = "/" }) {
   const requests = [];
   const server = createServer(async (req, res) => {
     requests.push(req.url);
-    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
+    const at = new URL(req.url, "http://x").pathname;
+    if (!at.startsWith(folder)) return void res.writeHead(404).end("not found");
+    const path = normalize(decodeURIComponent("/" + at.slice(folder.length)));
     const file = join(DIST, path.endsWith("/") ? path + "index.html" : path);
     if (!file.startsWith(DIST)) return void res.writeHead(403).end();
     try {
@@ -75,7 +77,7 @@ export async function serve({ isolated, csp = CSP, bare = false }) {
     }
   });
   await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-  return { url: `http://127.0.0.1:${server.address().port}/`, requests, close: () => server.close() };
+  return { url: `http://127.0.0.1:${server.address().port}${folder}`, requests, close: () => server.close() };
 }
 
 /** Headless Chromium with the flags that work on a machine without internet. */
