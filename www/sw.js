@@ -8,8 +8,8 @@
 // same-origin, which COEP require-corp admits without Cross-Origin-Resource-Policy. So every other
 // request — the images a run fetches with `cache: "no-store"` above all — is left to the
 // browser, untouched: the page's own requests do not even reach this worker where the browser
-// has the static routing API (Chromium 123+); a worker's requests (Chromium applies the routes
-// to documents only) reach the fetch handler, which hands them straight back to the network.
+// has the static routing API (Chromium 123+); a worker's requests (which Chromium 156 does not route)
+// reach the fetch handler, which hands them straight back to the network.
 // tests/sw-fetch-share.mjs measures that a run's fetch timings stay the same.
 //
 // require-corp, not credentialless: Safari does not know credentialless (and Firefox before 119),
