@@ -8,9 +8,9 @@
 // same-origin, which COEP require-corp admits without Cross-Origin-Resource-Policy. So every other
 // request — the images a run fetches with `cache: "no-store"` above all — is left to the
 // browser, untouched: the page's own requests do not even reach this worker where the browser
-// has the static routing API (Chromium 123+); a worker's requests (which Chromium 156 does not route)
-// reach the fetch handler, which hands them straight back to the network.
-// tests/sw-fetch-share.mjs measures that a run's fetch timings stay the same.
+// has the static routing API (Chromium 123+); a dedicated worker's requests, which Chromium 156
+// does not route, reach the fetch handler, which hands them straight back to the network.
+// tests/sw-fetch-share.mjs measures whether a run's fetch timings change.
 //
 // require-corp, not credentialless: Safari does not know credentialless (and Firefox before 119),
 // and the page loads nothing from another origin that credentialless would let in.
