@@ -11,8 +11,8 @@
 //   installing   the service worker is being installed
 //   ready        it is installed but does not control this page: a reload makes the page isolated
 //   refused      it controls this page, yet the browser did not isolate it: threads stay off here
-//   off          `?coi=0`: no service worker (an installed one is removed) for the rest of the
-//                tab's session, since the page drops the parameter from its link; `?coi=1` undoes it
+//   off          `?coi=0`: no service worker (an installed one is removed), remembered in this
+//                browser (the page drops the parameter from its link) until `?coi=1`
 //   framed       in a frame: the embedding page decides isolation, a reload cannot help
 //   unsupported  no service workers here (not a secure context, or disabled)
 (() => {
@@ -60,13 +60,15 @@
     },
   );
 
-  /** Whether this tab opted out, remembering `?coi=0` / `?coi=1` for the tab's session. */
+  /** Whether this browser opted out, remembering `?coi=0` until `?coi=1`. Not sessionStorage:
+   * a load that changes isolation moves the tab to a new browsing context group, which Chromium
+   * gives a fresh session storage. */
   function optedOut(param) {
     const key = "interleave-coi-off";
     try {
-      if (param === "0") sessionStorage.setItem(key, "1");
-      if (param === "1") sessionStorage.removeItem(key);
-      return sessionStorage.getItem(key) === "1";
+      if (param === "0") localStorage.setItem(key, "1");
+      if (param === "1") localStorage.removeItem(key);
+      return localStorage.getItem(key) === "1";
     } catch {
       return param === "0"; // storage disabled: only this load
     }
