@@ -117,8 +117,9 @@ test("in a frame, where a reload cannot isolate the page, no service worker is r
   const server = await serve({ bare: true });
   const { page, errors } = await open(browser, "about:blank");
   try {
+    const framed = page.waitForEvent("framenavigated", { predicate: (f) => f.url().startsWith(server.url) });
     await page.setContent(`<iframe src="${server.url}" width="1200" height="800"></iframe>`);
-    const frame = await (await page.locator("iframe").elementHandle()).contentFrame();
+    const frame = await framed;
     await frame.waitForFunction(() => document.documentElement.dataset.coi);
     await frame.locator("button.run").waitFor();
     assert.equal(await frame.evaluate(() => document.documentElement.dataset.coi), "framed");
