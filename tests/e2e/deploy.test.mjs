@@ -117,13 +117,12 @@ test("in a frame, where a reload cannot isolate the page, no service worker is r
   const server = await serve({ bare: true });
   const { page, errors } = await open(browser, "about:blank");
   try {
-    const framed = page.waitForEvent("framenavigated", { predicate: (f) => f.url().startsWith(server.url) });
     await page.setContent(`<iframe src="${server.url}" width="1200" height="800"></iframe>`);
-    const frame = await framed;
-    await frame.waitForFunction(() => document.documentElement.dataset.coi);
+    const frame = page.frameLocator("iframe");
     await frame.locator("button.run").waitFor();
-    assert.equal(await frame.evaluate(() => document.documentElement.dataset.coi), "framed");
-    assert.equal(await frame.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length), 0);
+    const root = frame.locator("html");
+    assert.equal(await root.evaluate((e) => e.dataset.coi), "framed");
+    assert.equal(await root.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length), 0);
     assert.equal(await frame.locator('[data-testid="isolation-status"]').count(), 0);
     assert.ok(!server.requests.some((u) => u.startsWith("/sw.js")));
     assert.deepEqual(errors, []);
