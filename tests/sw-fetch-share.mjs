@@ -2,7 +2,8 @@
 // run, cross-origin isolated by real headers (no service worker) and by the service worker on a
 // host without headers, alternating, `ROUNDS` times. Prints per technique the median share of
 // wall time spent fetching and the median time of one fetch, and how many of the page's own
-// image requests passed through the service worker (PerformanceResourceTiming.workerStart).
+// image requests its fetch handler answered (PerformanceResourceTiming.workerFinalSourceType;
+// a request the static routes send to the network does not count).
 // A measurement, not a test. Usage, after `cargo xtask dist`:
 //   node tests/sw-fetch-share.mjs ["set=small&images=16&thumb=128&effort=fast"]
 import { serve, launch, settled, exportTrace, spansOf, taskSpans } from "./e2e/support.mjs";
@@ -32,7 +33,7 @@ try {
       if (!(await page.evaluate(() => crossOriginIsolated))) throw new Error(`${label}: not isolated`);
       await settled(page);
       const viaWorker = await page.evaluate(() =>
-        performance.getEntriesByType("resource").filter((e) => e.name.includes("/samples/") && e.workerStart > 0).length,
+        performance.getEntriesByType("resource").filter((e) => e.name.includes("/samples/") && e.workerFinalSourceType === "fetch-event").length,
       );
       const trace = await exportTrace(page);
       const row = { viaWorker };
