@@ -224,6 +224,8 @@ impl Config {
                         }
                     };
                 }
+                // The service worker's opt-out, read by www/coi.js before the page starts.
+                "coi" => {}
                 other => note(other, format!("unknown parameter “{other}” ignored")),
             }
         }

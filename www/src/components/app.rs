@@ -12,6 +12,7 @@ use yew::prelude::*;
 use super::controls::Controls;
 use super::exports::Exports;
 use super::gallery::Gallery;
+use super::isolation_status::IsolationStatus;
 use super::legend::Legend;
 use super::notices::Notices;
 use super::summary::{self, Summary};
@@ -118,6 +119,7 @@ pub fn App() -> Html {
                 </p>
             </header>
             <Notices notices={state.notices.clone()} on_dismiss={on_dismiss} />
+            <IsolationStatus busy={state.phase.busy()} />
             <Controls
                 config={state.config.clone()}
                 caps={state.caps.clone()}

@@ -6,6 +6,7 @@ pub mod explain;
 pub mod exports;
 pub mod gallery;
 pub mod ideal;
+pub mod isolation_status;
 pub mod legend;
 pub mod notices;
 pub mod summary;
