@@ -19,6 +19,10 @@
 //   explain-toggle-<id> (aria-expanded), explain-<id> (the open panel), describe-<id> (its
 //   text), code-<id> (code[data-path] blocks of .line spans, .line.key marked),
 //   summary (the chart), summary-<id> (data-wall-us, data-speedup, data-winner), summary-caveat
+//   efficiency-<id>, switches-<id> (data-count: context switches and lock hand-offs in all,
+//   data-handoffs), contrast (cooperative against a parallel run), primer,
+//   presenter-enter, presenter (presenter mode), presenter-step (data-step), presenter-title,
+//   presenter-leave
 // where <id> is sequential, sequential-main, threads, gil, cooperative or processes.
 // and the document root's data-run-state: idle|running|done|failed|cancelled.
 
