@@ -221,7 +221,6 @@ test("the keyboard reaches the run button, the presets and the timeline's bars; 
         return {
           id: el?.dataset?.testid ?? null,
           bar: el?.tagName === "rect" && el.dataset.task !== undefined ? el.getAttribute("aria-label") : null,
-          visible: el ? getComputedStyle(el).outlineStyle !== "none" || el.tagName === "rect" : false,
         };
       });
       if (at.id) reached.add(at.id);

@@ -192,6 +192,8 @@ pub fn Presenter(props: &Props) -> Html {
                 </button>
             </header>
             <p class="status" data-testid="run-status" role="status" aria-live="polite">{ &props.status }</p>
+            // Stepping is announced, as the status is.
+            <p class="sr-only" aria-live="polite">{ format!("Step {} of {steps}: {heading}", present.step + 1) }</p>
             <section class="presenter-step" data-testid="presenter-step" data-step={present.step.to_string()}
                 aria-label={format!("Step {} of {steps}: {heading}", present.step + 1)}>
                 <h1 data-testid="presenter-title">
