@@ -21,6 +21,10 @@
 //   summary (the chart), summary-<id> (data-wall-us, data-speedup, data-winner), summary-caveat,
 //   isolation-status (data-state: installing|ready|refused; only on a host that sends no
 //   isolation headers, while threads wait for the service worker — with its reload button)
+//   efficiency-<id>, switches-<id> (data-count: context switches and lock hand-offs in all,
+//   data-handoffs), contrast (cooperative against a parallel run), primer,
+//   presenter-enter, presenter (presenter mode), presenter-step (data-step), presenter-title,
+//   presenter-leave,
 // where <id> is sequential, sequential-main, threads, gil, cooperative or processes.
 // and the document root's data-run-state: idle|running|done|failed|cancelled, and data-coi
 // (www/coi.js: isolated|installing|ready|refused|off|framed|unsupported).

@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use interleave::config::{Config, Notice};
+use interleave::config::{Config, Notice, Present};
 use interleave::stats;
 use interleave::technique::{TechniqueKind, CANCELLED};
 use interleave::trace::Trace;
@@ -189,6 +189,11 @@ pub enum Action {
     DismissNotices,
     /// A run was started.
     Start,
+    /// A run of only these techniques was started (presenter mode's `R`): the others keep
+    /// their results.
+    StartSome(Vec<TechniqueKind>),
+    /// Presenter mode was entered, left or stepped: the view changes, the results stay.
+    Present(Present),
     /// The user asked the run to stop.
     Cancel,
     /// The run stopped after a cancel.
@@ -329,6 +334,13 @@ impl Reducible for State {
                 s.runs = waiting(&s.config);
                 s.phase = Phase::Starting;
             }
+            Action::StartSome(kinds) => {
+                for kind in kinds {
+                    set(&mut s, kind, RunStatus::Waiting);
+                }
+                s.phase = Phase::Starting;
+            }
+            Action::Present(present) => s.config.present = present,
             Action::Started => {
                 if s.phase == Phase::Starting {
                     s.phase = Phase::Running;

@@ -17,6 +17,8 @@ use crate::technique::TechniqueKind;
 
 mod preset;
 pub use preset::Preset;
+mod present;
+pub use present::{Present, Step};
 
 /// Version of the URL format, written as `v=`. Version 1 links (before `effort`) keep their
 /// meaning: their defaults were 256 px thumbnails, encoded fast.
@@ -46,6 +48,9 @@ pub struct Config {
     pub seed: u64,
     /// Start the run as soon as the page has loaded.
     pub autorun: bool,
+    /// Presenter mode and its step: how the page is shown, not what runs (not in trace files).
+    #[serde(skip)]
+    pub present: Present,
 }
 
 impl Default for Config {
@@ -62,6 +67,7 @@ impl Default for Config {
             network: Network::LOCAL,
             seed: 1,
             autorun: false,
+            present: Present::default(),
         }
     }
 }
@@ -226,9 +232,11 @@ impl Config {
                 }
                 // The service worker's opt-out, read by www/coi.js before the page starts.
                 "coi" => {}
+                "present" | "step" => config.present.read(&key, value, &mut note),
                 other => note(other, format!("unknown parameter “{other}” ignored")),
             }
         }
+        config.present.check(config.techniques.len(), &mut note);
         (config, notices)
     }
 
@@ -272,6 +280,7 @@ impl Config {
         if self.autorun {
             q.append_pair("autorun", "1");
         }
+        self.present.write(&mut q);
         q.finish()
     }
 }

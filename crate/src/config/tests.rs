@@ -27,6 +27,7 @@ fn every_field_round_trips() {
         },
         seed: u64::MAX,
         autorun: true,
+        present: Present { on: true, step: 2 },
     };
     assert_eq!(Config::from_query(&c.to_query()), (c, vec![]));
 }

@@ -3,7 +3,7 @@
 use std::rc::Rc;
 
 use gloo_events::EventListener;
-use interleave::config::Config;
+use interleave::config::{Config, Present};
 use interleave::technique::TechniqueKind;
 use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
@@ -15,6 +15,8 @@ use super::gallery::Gallery;
 use super::isolation_status::IsolationStatus;
 use super::legend::Legend;
 use super::notices::Notices;
+use super::presenter::Presenter;
+use super::primer::Primer;
 use super::summary::{self, Summary};
 use super::technique_card::TechniqueCard;
 use crate::runtime::{browser, Runtime};
@@ -32,24 +34,42 @@ pub fn App() -> Html {
     use_effect_with(state.phase.run_state(), |s| browser::set_run_state(s));
     use_effect_with(state.config.to_query(), |q| browser::set_query(q));
 
-    let run = {
+    // Runs the given techniques (all chosen ones: a whole run; fewer: presenter mode's `R`,
+    // which keeps the others' results).
+    let run_some = {
         let state = state.clone();
         let runtime = runtime.clone();
-        Callback::from(move |_: ()| {
+        Callback::from(move |kinds: Vec<TechniqueKind>| {
             if state.phase.busy() {
                 return;
             }
             let dispatch = state.dispatcher();
-            dispatch.dispatch(Action::Start);
+            if kinds == state.config.techniques {
+                dispatch.dispatch(Action::Start);
+            } else {
+                dispatch.dispatch(Action::StartSome(kinds.clone()));
+            }
             // The run keeps its own copy of the configuration (the form is locked meanwhile),
             // without the previous run's results, which would otherwise live on through it.
             let snapshot = Rc::new(State {
                 runs: Vec::new(),
+                config: Config {
+                    techniques: kinds,
+                    ..state.config.clone()
+                },
                 ..(*state).clone()
             });
             let runtime = runtime.clone();
             wasm_bindgen_futures::spawn_local(async move { runtime.run(snapshot, dispatch).await });
         })
+    };
+    let run = {
+        let chosen = state.config.techniques.clone();
+        run_some.reform(move |_: ()| chosen.clone())
+    };
+    let on_present = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |p: Present| dispatch.dispatch(Action::Present(p)))
     };
     let cancel = {
         let dispatch = state.dispatcher();
@@ -105,9 +125,32 @@ pub fn App() -> Html {
     let names = Rc::new(state.image_names());
     let threads = state.threads();
 
+    if state.config.present.on {
+        return html! {
+            <>
+                <Notices notices={state.notices.clone()} on_dismiss={on_dismiss} />
+                <Presenter state={Rc::new((*state).clone())} status={status_text(&state)}
+                    on_present={on_present} on_run={run_some} on_cancel={cancel} on_config={on_config} />
+            </>
+        };
+    }
+    // Cooperative tasks are set against a parallel run: concurrency is not parallelism.
+    let parallel = state
+        .finished(TechniqueKind::Threads)
+        .or_else(|| state.finished(TechniqueKind::Processes))
+        .cloned();
+    let present = {
+        let on_present = on_present.clone();
+        Callback::from(move |_: MouseEvent| on_present.emit(Present { on: true, step: 0 }))
+    };
+
     html! {
         <main>
             <header>
+                <button class="present-toggle" data-testid="presenter-enter" onclick={present}
+                    title="One step at a time, in large type: the primer, each technique, the summary (?present=1)">
+                    { "Presenter mode" }
+                </button>
                 <h1>{ "Interleave" }</h1>
                 <p class="tagline">
                     { "One batch of images — fetched, decoded, resized, encoded — made into thumbnails by \
@@ -120,6 +163,7 @@ pub fn App() -> Html {
             </header>
             <Notices notices={state.notices.clone()} on_dismiss={on_dismiss} />
             <IsolationStatus busy={state.phase.busy()} />
+            <Primer config={state.config.clone()} threads={threads} busy={state.phase.busy()} on_config={on_config.clone()} />
             <Controls
                 config={state.config.clone()}
                 caps={state.caps.clone()}
@@ -132,7 +176,7 @@ pub fn App() -> Html {
                 refused={state.refused.clone()}
                 on_clear_files={on_clear_files}
             />
-            <p class="status" data-testid="run-status">{ status_text(&state) }</p>
+            <p class="status" data-testid="run-status" role="status" aria-live="polite">{ status_text(&state) }</p>
             <Summary rows={summary::rows(&state)} />
             <Legend />
             <section class="techniques">
@@ -147,6 +191,7 @@ pub fn App() -> Html {
                         names={names.clone()}
                         baseline={state.finished(TechniqueKind::Sequential).cloned()}
                         connections={state.config.network.connections}
+                        contrast={(*kind == TechniqueKind::Cooperative).then(|| parallel.clone()).flatten()}
                     />
                 }) }
             </section>
