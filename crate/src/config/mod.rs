@@ -212,6 +212,8 @@ impl Config {
                         }
                     };
                 }
+                // A recording to show, read by the page (not part of the configuration).
+                "trace" => {}
                 other => note(other, format!("unknown parameter “{other}” ignored")),
             }
         }

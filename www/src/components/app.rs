@@ -12,11 +12,13 @@ use yew::prelude::*;
 use super::controls::Controls;
 use super::exports::Exports;
 use super::gallery::Gallery;
+use super::import_trace::{self, ImportTrace};
 use super::legend::Legend;
 use super::notices::Notices;
+use super::recording_banner::RecordingBanner;
 use super::summary::{self, Summary};
 use super::technique_card::TechniqueCard;
-use crate::runtime::{browser, Runtime};
+use crate::runtime::{browser, replay, Runtime};
 use crate::state::{Action, Phase, State};
 
 /// The whole page.
@@ -29,7 +31,11 @@ pub fn App() -> Html {
     let runtime = use_memo((), |_| Runtime::new());
 
     use_effect_with(state.phase.run_state(), |s| browser::set_run_state(s));
-    use_effect_with(state.config.to_query(), |q| browser::set_query(q));
+    // A recording named by the link stays in it while it is shown.
+    let trace_url = state.replay.as_ref().and_then(|r| r.url.clone());
+    use_effect_with((state.config.to_query(), trace_url), |(q, url)| {
+        browser::set_query(&replay::with_trace(q, url.as_deref()))
+    });
 
     let run = {
         let state = state.clone();
@@ -77,9 +83,13 @@ pub fn App() -> Html {
     {
         let run = run.clone();
         let autorun = state.config.autorun;
+        let dispatch = state.dispatcher();
         use_effect_with((), move |_| {
-            if autorun {
-                run.emit(());
+            // A recording is shown instead of running anything.
+            match replay::trace_param() {
+                Some(url) => import_trace::open_url(url, dispatch),
+                None if autorun => run.emit(()),
+                None => {}
             }
         });
     }
@@ -96,6 +106,10 @@ pub fn App() -> Html {
         let dispatch = state.dispatcher();
         Callback::from(move |_| dispatch.dispatch(Action::ClearFiles))
     };
+    let on_leave = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |_| dispatch.dispatch(Action::LeaveReplay))
+    };
     let on_dismiss = {
         let dispatch = state.dispatcher();
         Callback::from(move |_| dispatch.dispatch(Action::DismissNotices))
@@ -105,7 +119,8 @@ pub fn App() -> Html {
     let threads = state.threads();
 
     html! {
-        <main>
+        <main ondragover={Callback::from(|e: DragEvent| e.prevent_default())}
+            ondrop={import_trace::on_drop(state.dispatcher(), state.phase.busy())}>
             <header>
                 <h1>{ "Interleave" }</h1>
                 <p class="tagline">
@@ -117,6 +132,9 @@ pub fn App() -> Html {
                        requests to this page's own server." }
                 </p>
             </header>
+            if let Some(replay) = &state.replay {
+                <RecordingBanner replay={replay.clone()} on_leave={on_leave} />
+            }
             <Notices notices={state.notices.clone()} on_dismiss={on_dismiss} />
             <Controls
                 config={state.config.clone()}
@@ -130,6 +148,7 @@ pub fn App() -> Html {
                 refused={state.refused.clone()}
                 on_clear_files={on_clear_files}
             />
+            <ImportTrace busy={state.phase.busy()} error={state.import_error.clone()} dispatch={state.dispatcher()} />
             <p class="status" data-testid="run-status">{ status_text(&state) }</p>
             <Summary rows={summary::rows(&state)} />
             <Legend />
@@ -152,6 +171,7 @@ pub fn App() -> Html {
                 finished={state.runs.iter().filter_map(|(_, s)| s.finished().cloned()).collect::<Vec<_>>()}
                 names={names.clone()}
                 busy={state.phase.busy()}
+                session={(!state.phase.busy()).then(|| Rc::new((*state).clone()))}
             />
             <Gallery finished={state.runs.iter().find_map(|(_, s)| s.finished().cloned())} names={names} />
             <footer>
@@ -167,6 +187,11 @@ pub fn App() -> Html {
 }
 
 fn status_text(state: &State) -> String {
+    if state.replay.is_some() {
+        return "A recording, shown as it was measured: hover a bar for its details; speedups are \
+                against sequential in the recorded run. Press Run to measure this configuration here."
+            .into();
+    }
     match &state.phase {
         Phase::Idle => "Ready. Press Run to run every chosen technique on the batch.".into(),
         Phase::Starting => "Starting workers and warming up (an untimed run on two images)…".into(),

@@ -5,6 +5,7 @@ pub mod browser;
 pub mod canvas;
 mod main_thread;
 mod processes;
+pub mod replay;
 pub mod signal;
 pub mod workers;
 
