@@ -18,7 +18,10 @@
 //   input-<param>,
 //   explain-toggle-<id> (aria-expanded), explain-<id> (the open panel), describe-<id> (its
 //   text), code-<id> (code[data-path] blocks of .line spans, .line.key marked),
-//   summary (the chart), summary-<id> (data-wall-us, data-speedup, data-winner), summary-caveat
+//   summary (the chart), summary-<id> (data-wall-us, data-speedup, data-winner), summary-caveat,
+//   import-trace (file input: open a recording), import-error, recording-banner (data-recorded,
+//   data-cores, data-isolated, data-builds), leave-recording, export-thumbs (checkbox: save
+//   thumbnails in the trace), thumb-unsaved (a thumbnail the recording did not carry)
 // where <id> is sequential, sequential-main, threads, gil, cooperative or processes.
 // and the document root's data-run-state: idle|running|done|failed|cancelled.
 
@@ -45,14 +48,15 @@ const TYPES = {
 };
 
 /** Serves dist/ on 127.0.0.1 under the strict CSP (or the policy `csp`); `isolated` adds the
- * COOP/COEP headers that shared memory needs. */
-export async function serve({ isolated, csp = CSP }) {
+ * COOP/COEP headers that shared memory needs; `files` maps more paths (e.g. "/rec.json") to
+ * files to serve from elsewhere. */
+export async function serve({ isolated, csp = CSP, files = {} }) {
   const requests = [];
   const server = createServer(async (req, res) => {
     requests.push(req.url);
     const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
-    const file = join(DIST, path.endsWith("/") ? path + "index.html" : path);
-    if (!file.startsWith(DIST)) return void res.writeHead(403).end();
+    const file = files[path] ?? join(DIST, path.endsWith("/") ? path + "index.html" : path);
+    if (!files[path] && !file.startsWith(DIST)) return void res.writeHead(403).end();
     try {
       const body = await readFile(file);
       const headers = {
