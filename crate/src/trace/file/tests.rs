@@ -197,7 +197,8 @@ fn edited(edit: impl FnOnce(&mut Value)) -> TraceFileError {
 
 #[test]
 fn contents_that_do_not_hold_together_are_refused() {
-    let cases: Vec<(&str, Box<dyn FnOnce(&mut Value)>)> = vec![
+    type Edit = Box<dyn FnOnce(&mut Value)>;
+    let cases: Vec<(&str, Edit)> = vec![
         (
             "outcomes",
             Box::new(|v| v["runs"][0]["tasks"].as_array_mut().unwrap().truncate(2)),
