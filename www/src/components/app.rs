@@ -119,8 +119,7 @@ pub fn App() -> Html {
     let threads = state.threads();
 
     html! {
-        <main ondragover={Callback::from(|e: DragEvent| e.prevent_default())}
-            ondrop={import_trace::on_drop(state.dispatcher(), state.phase.busy())}>
+        <main>
             <header>
                 <h1>{ "Interleave" }</h1>
                 <p class="tagline">

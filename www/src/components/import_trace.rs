@@ -1,6 +1,8 @@
 //! Opening a recording: a trace file picked here, dropped anywhere on the page, or named by
 //! `?trace=`; why one could not be opened.
 
+use gloo_events::{EventListener, EventListenerOptions};
+use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, HtmlInputElement};
 use yew::prelude::*;
 use yew::UseReducerDispatcher;
@@ -34,9 +36,9 @@ fn settle(loaded: Result<Loaded, String>) -> Action {
 const BUSY: &str =
     "A run is in progress: wait for it to finish (or cancel it) before opening a recording.";
 
-/// What a drop anywhere on the page does: a trace file is opened (images are the image box's
+/// What a drop anywhere in the window does: a trace file is opened (images are the image box's
 /// business; a drop outside it no longer navigates away from the page).
-pub fn on_drop(dispatch: Dispatch, busy: bool) -> Callback<DragEvent> {
+fn on_drop(dispatch: Dispatch, busy: bool) -> Callback<DragEvent> {
     Callback::from(move |e: DragEvent| {
         // The image box handled its own drop (and let trace files through).
         let handled = e.default_prevented();
@@ -91,6 +93,26 @@ pub fn ImportTrace(props: &Props) -> Html {
             input.set_value("");
         })
     };
+    {
+        // Drops anywhere in the window, margins included (the page's own element is narrower).
+        let (dispatch, busy) = (props.dispatch.clone(), props.busy);
+        use_effect_with(busy, move |&busy| {
+            let handler = on_drop(dispatch, busy);
+            let active = EventListenerOptions::enable_prevent_default();
+            let listeners = web_sys::window().map(|w| {
+                let over = EventListener::new_with_options(&w, "dragover", active, |e| {
+                    e.prevent_default()
+                });
+                let dropped = EventListener::new_with_options(&w, "drop", active, move |e| {
+                    if let Some(e) = e.dyn_ref::<DragEvent>() {
+                        handler.emit(e.clone());
+                    }
+                });
+                (over, dropped)
+            });
+            move || drop(listeners)
+        });
+    }
     html! {
         <section class="import" aria-label="Replay a recording">
             <label class="import-pick" title="A trace exported by this page (Export trace): it opens as recorded, without running anything">
