@@ -29,6 +29,8 @@ pub fn App() -> Html {
         State::new(config, notices, browser::capabilities())
     });
     let runtime = use_memo((), |_| Runtime::new());
+    // Read before the link is rewritten from the configuration (the effects below).
+    let trace_at_start = use_memo((), |_| replay::trace_param());
 
     use_effect_with(state.phase.run_state(), |s| browser::set_run_state(s));
     // A recording named by the link stays in it while it is shown.
@@ -84,9 +86,10 @@ pub fn App() -> Html {
         let run = run.clone();
         let autorun = state.config.autorun;
         let dispatch = state.dispatcher();
+        let trace = (*trace_at_start).clone();
         use_effect_with((), move |_| {
             // A recording is shown instead of running anything.
-            match replay::trace_param() {
+            match trace {
                 Some(url) => import_trace::open_url(url, dispatch),
                 None if autorun => run.emit(()),
                 None => {}
