@@ -25,6 +25,9 @@
 //   data-handoffs), contrast (cooperative against a parallel run), primer,
 //   presenter-enter, presenter (presenter mode), presenter-step (data-step), presenter-title,
 //   presenter-leave,
+//   import-trace (file input: open a recording), import-error, recording-banner (data-recorded,
+//   data-cores, data-isolated, data-builds), leave-recording, export-thumbs (checkbox: save
+//   thumbnails in the trace), thumb-unsaved (a thumbnail the recording did not carry)
 // where <id> is sequential, sequential-main, threads, gil, cooperative or processes.
 // and the document root's data-run-state: idle|running|done|failed|cancelled, and data-coi
 // (www/coi.js: isolated|installing|ready|refused|off|framed|unsupported).
@@ -53,16 +56,17 @@ const TYPES = {
 
 /** Serves dist/ on 127.0.0.1 under the strict CSP (or the policy `csp`); `isolated` adds the
  * COOP/COEP headers that shared memory needs; `bare` sends no header but the content type, as a
- * static host that cannot set headers does; `folder` serves the site from that folder. */
-export async function serve({ isolated, csp = CSP, bare = false, folder = "/" }) {
+ * static host that cannot set headers does; `folder` serves the site from that folder; `files`
+ * maps more paths (e.g. "/rec.json") to files to serve from elsewhere. */
+export async function serve({ isolated, csp = CSP, bare = false, folder = "/", files = {} }) {
   const requests = [];
   const server = createServer(async (req, res) => {
     requests.push(req.url);
     const at = new URL(req.url, "http://x").pathname;
     if (!at.startsWith(folder)) return void res.writeHead(404).end("not found");
     const path = normalize(decodeURIComponent("/" + at.slice(folder.length)));
-    const file = join(DIST, path.endsWith("/") ? path + "index.html" : path);
-    if (!file.startsWith(DIST)) return void res.writeHead(403).end();
+    const file = files[path] ?? join(DIST, path.endsWith("/") ? path + "index.html" : path);
+    if (!files[path] && !file.startsWith(DIST)) return void res.writeHead(403).end();
     try {
       const body = await readFile(file);
       const headers = {

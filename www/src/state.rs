@@ -8,6 +8,9 @@ use interleave::technique::{TechniqueKind, CANCELLED};
 use interleave::trace::Trace;
 use yew::Reducible;
 
+mod replay;
+pub use replay::{Loaded, Replay};
+
 /// What the browser offers.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Capabilities {
@@ -179,6 +182,10 @@ pub struct State {
     pub own: Vec<OwnFile>,
     /// Files refused at the last pick or drop, as not images.
     pub refused: Vec<String>,
+    /// The recording shown, if the page shows one instead of live runs.
+    pub replay: Option<Rc<Replay>>,
+    /// Why the last trace file could not be opened (what was shown stays).
+    pub import_error: Option<String>,
 }
 
 /// Everything that changes the state.
@@ -212,6 +219,12 @@ pub enum Action {
     AllDone,
     /// The run could not go on.
     Failed(String),
+    /// A recording was opened: show it instead of live runs.
+    Replay(Box<Loaded>),
+    /// A trace file could not be opened.
+    ImportFailed(String),
+    /// Back from a recording to live runs (with the recorded configuration).
+    LeaveReplay,
 }
 
 impl State {
@@ -226,6 +239,8 @@ impl State {
             runs,
             own: Vec::new(),
             refused: Vec::new(),
+            replay: None,
+            import_error: None,
         }
     }
 
@@ -241,7 +256,9 @@ impl State {
     /// The name of each image of the batch, as people know it: the file's name, or the
     /// sample's path in the library.
     pub fn image_names(&self) -> Vec<String> {
-        if self.own.is_empty() {
+        if let Some(replay) = &self.replay {
+            replay.names.to_vec()
+        } else if self.own.is_empty() {
             self.config.sample_paths()
         } else {
             self.own.iter().map(|f| f.name.clone()).collect()
@@ -250,6 +267,9 @@ impl State {
 
     /// Threads the threads technique uses.
     pub fn threads(&self) -> u32 {
+        if let Some(replay) = &self.replay {
+            return replay.threads;
+        }
         self.config.threads.unwrap_or(self.caps.cores.max(1))
     }
 
@@ -328,9 +348,12 @@ impl Reducible for State {
                 s.runs = waiting(&config);
                 s.phase = Phase::Idle;
                 s.config = config;
+                s.replay = None;
             }
             Action::DismissNotices => s.notices.clear(),
             Action::Start => {
+                s.replay = None;
+                s.import_error = None;
                 s.runs = waiting(&s.config);
                 s.phase = Phase::Starting;
             }
@@ -357,6 +380,7 @@ impl Reducible for State {
                 if !s.phase.busy() {
                     s.own.extend(files);
                     s.refused = refused;
+                    s.replay = None;
                     s.runs = waiting(&s.config);
                     s.phase = Phase::Idle;
                 }
@@ -365,6 +389,7 @@ impl Reducible for State {
                 if !s.phase.busy() {
                     s.own.clear();
                     s.refused.clear();
+                    s.replay = None;
                     s.runs = waiting(&s.config);
                     s.phase = Phase::Idle;
                 }
@@ -375,6 +400,20 @@ impl Reducible for State {
             Action::Settled(kind, status) => set(&mut s, kind, status),
             Action::AllDone => s.phase = Phase::Done,
             Action::Failed(reason) => s.phase = Phase::Failed(reason),
+            // A run in progress keeps its results: the page refuses to open a file meanwhile.
+            Action::Replay(loaded) => {
+                if s.phase.busy() {
+                    return self;
+                }
+                replay::open(&mut s, *loaded);
+            }
+            Action::ImportFailed(why) => s.import_error = Some(why),
+            Action::LeaveReplay => {
+                if s.replay.take().is_some() {
+                    s.runs = waiting(&s.config);
+                    s.phase = Phase::Idle;
+                }
+            }
         }
         Rc::new(s)
     }

@@ -233,6 +233,8 @@ impl Config {
                 // The service worker's opt-out, read by www/coi.js before the page starts.
                 "coi" => {}
                 "present" | "step" => config.present.read(&key, value, &mut note),
+                // A recording to show, read by the page (not part of the configuration).
+                "trace" => {}
                 other => note(other, format!("unknown parameter “{other}” ignored")),
             }
         }

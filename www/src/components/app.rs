@@ -12,14 +12,16 @@ use yew::prelude::*;
 use super::controls::Controls;
 use super::exports::Exports;
 use super::gallery::Gallery;
+use super::import_trace::{self, ImportTrace};
 use super::isolation_status::IsolationStatus;
 use super::legend::Legend;
 use super::notices::Notices;
 use super::presenter::Presenter;
 use super::primer::Primer;
+use super::recording_banner::RecordingBanner;
 use super::summary::{self, Summary};
 use super::technique_card::TechniqueCard;
-use crate::runtime::{browser, Runtime};
+use crate::runtime::{browser, replay, Runtime};
 use crate::state::{Action, Phase, State};
 
 /// The whole page.
@@ -30,9 +32,15 @@ pub fn App() -> Html {
         State::new(config, notices, browser::capabilities())
     });
     let runtime = use_memo((), |_| Runtime::new());
+    // Read before the link is rewritten from the configuration (the effects below).
+    let trace_at_start = use_memo((), |_| replay::trace_param());
 
     use_effect_with(state.phase.run_state(), |s| browser::set_run_state(s));
-    use_effect_with(state.config.to_query(), |q| browser::set_query(q));
+    // A recording named by the link stays in it while it is shown.
+    let trace_url = state.replay.as_ref().and_then(|r| r.url.clone());
+    use_effect_with((state.config.to_query(), trace_url), |(q, url)| {
+        browser::set_query(&replay::with_trace(q, url.as_deref()))
+    });
 
     // Runs the given techniques (all chosen ones: a whole run; fewer: presenter mode's `R`,
     // which keeps the others' results).
@@ -98,9 +106,14 @@ pub fn App() -> Html {
     {
         let run = run.clone();
         let autorun = state.config.autorun;
+        let dispatch = state.dispatcher();
+        let trace = (*trace_at_start).clone();
         use_effect_with((), move |_| {
-            if autorun {
-                run.emit(());
+            // A recording is shown instead of running anything.
+            match trace {
+                Some(url) => import_trace::open_url(url, dispatch),
+                None if autorun => run.emit(()),
+                None => {}
             }
         });
     }
@@ -116,6 +129,10 @@ pub fn App() -> Html {
     let on_clear_files = {
         let dispatch = state.dispatcher();
         Callback::from(move |_| dispatch.dispatch(Action::ClearFiles))
+    };
+    let on_leave = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |_| dispatch.dispatch(Action::LeaveReplay))
     };
     let on_dismiss = {
         let dispatch = state.dispatcher();
@@ -161,6 +178,9 @@ pub fn App() -> Html {
                        requests to this page's own server." }
                 </p>
             </header>
+            if let Some(replay) = &state.replay {
+                <RecordingBanner replay={replay.clone()} on_leave={on_leave} />
+            }
             <Notices notices={state.notices.clone()} on_dismiss={on_dismiss} />
             <IsolationStatus busy={state.phase.busy()} />
             <Primer config={state.config.clone()} threads={threads} busy={state.phase.busy()} on_config={on_config.clone()} />
@@ -176,6 +196,7 @@ pub fn App() -> Html {
                 refused={state.refused.clone()}
                 on_clear_files={on_clear_files}
             />
+            <ImportTrace busy={state.phase.busy()} error={state.import_error.clone()} dispatch={state.dispatcher()} />
             <p class="status" data-testid="run-status" role="status" aria-live="polite">{ status_text(&state) }</p>
             <Summary rows={summary::rows(&state)} />
             <Legend />
@@ -199,6 +220,7 @@ pub fn App() -> Html {
                 finished={state.runs.iter().filter_map(|(_, s)| s.finished().cloned()).collect::<Vec<_>>()}
                 names={names.clone()}
                 busy={state.phase.busy()}
+                session={(!state.phase.busy()).then(|| Rc::new((*state).clone()))}
             />
             <Gallery finished={state.runs.iter().find_map(|(_, s)| s.finished().cloned())} names={names} />
             <footer>
@@ -214,6 +236,11 @@ pub fn App() -> Html {
 }
 
 fn status_text(state: &State) -> String {
+    if state.replay.is_some() {
+        return "A recording, shown as it was measured: hover a bar for its details; speedups are \
+                against sequential in the recorded run. Press Run to measure this configuration here."
+            .into();
+    }
     match &state.phase {
         Phase::Idle => "Ready. Press Run to run every chosen technique on the batch.".into(),
         Phase::Starting => "Starting workers and warming up (an untimed run on two images)…".into(),

@@ -62,8 +62,10 @@ fn own_files(list: Option<FileList>) -> (Vec<OwnFile>, Vec<String>) {
     let Some(list) = list else {
         return Default::default();
     };
+    // Trace files are left to the page, which opens them as recordings.
     let (images, others): (Vec<_>, Vec<_>) = (0..list.length())
         .filter_map(|i| list.get(i))
+        .filter(|f| !crate::runtime::replay::is_trace_file(f))
         .partition(looks_like_image);
     let images = images
         .into_iter()
@@ -162,7 +164,10 @@ pub fn Controls(props: &Props) -> Html {
             e.prevent_default();
             // The batch of a run in progress does not change.
             if !busy {
-                on_files.emit(own_files(e.data_transfer().and_then(|d| d.files())));
+                let (files, refused) = own_files(e.data_transfer().and_then(|d| d.files()));
+                if !files.is_empty() || !refused.is_empty() {
+                    on_files.emit((files, refused));
+                }
             }
         })
     };

@@ -6,6 +6,7 @@ pub mod canvas;
 pub mod isolation;
 mod main_thread;
 mod processes;
+pub mod replay;
 pub mod signal;
 pub mod workers;
 
