@@ -18,6 +18,7 @@ fn every_field_round_trips() {
         set: SampleSet::Mixed,
         thumb: 100,
         effort: Effort::Balanced,
+        kernel: Kernel::Image,
         network: Network {
             latency_ms: 120,
             jitter_ms: 30,
@@ -27,6 +28,7 @@ fn every_field_round_trips() {
         seed: u64::MAX,
         autorun: true,
         repeats: 5,
+        present: Present { on: true, step: 2 },
     };
     assert_eq!(Config::from_query(&c.to_query()), (c, vec![]));
 }
@@ -121,4 +123,13 @@ fn repeats_default_to_three_and_stay_from_one_to_nine() {
     let mut saved = serde_json::to_value(Config::default()).unwrap();
     saved.as_object_mut().unwrap().remove("repeats");
     assert_eq!(serde_json::from_value::<Config>(saved).unwrap().repeats, 3);
+}
+
+#[test]
+fn an_unknown_kernel_is_corrected_with_a_notice() {
+    let (c, n) = Config::from_query("kernel=gpu");
+    assert_eq!(c.kernel, Kernel::Simd);
+    assert_eq!(n.len(), 1);
+    assert!(n[0].message.contains("simd or image"), "{n:?}");
+    assert_eq!(Config::from_query("kernel=image").0.kernel, Kernel::Image);
 }

@@ -2,15 +2,17 @@
 
 use std::rc::Rc;
 
+use interleave::explain::{contrast, snippets};
 use interleave::technique::{TechniqueKind, CANCELLED};
 use interleave::trace::{Stage, Trace};
 use yew::prelude::*;
 
-use super::explain::Explain;
+use super::explain::{view_snippet, Explain};
 use super::ideal::IdealLine;
 use super::memory::Memory;
 use super::responsiveness::Responsiveness;
 use super::run_picker::RunPicker;
+use super::switches::SwitchesLine;
 use super::timeline::{Rows, Timeline};
 use crate::repeats::Runs;
 use crate::state::{Finished, RunStatus};
@@ -38,11 +40,23 @@ pub struct Props {
     pub runs: Runs,
     /// Speedup ÷ lanes, from the same medians as the speedup.
     pub efficiency: Option<f64>,
-    /// The user chose which run to see.
+    /// The user chose which run to see (presenter mode shows the median run, with no picker).
+    #[prop_or_default]
     pub on_show: Callback<usize>,
+    /// Presenter mode: no title (the step has it), the code beside the figures, large type.
+    #[prop_or_default]
+    pub present: bool,
+    /// A parallel run (threads, else processes) to set this one against, for cooperative
+    /// tasks: concurrency is not parallelism.
+    #[prop_or_default]
+    pub contrast: Option<Rc<Finished>>,
+    /// Why this technique cannot run here, known before it is run (threads without isolation).
+    #[prop_or_default]
+    pub unavailable: Option<String>,
 }
 
-fn describe(kind: TechniqueKind, n: u32) -> String {
+/// The technique in one paragraph (the card's, and presenter mode's).
+pub fn describe(kind: TechniqueKind, n: u32) -> String {
     match kind {
         TechniqueKind::Sequential => "One image after another in a worker: fetch, wait for it, then decode, resize \
             and encode. The baseline every speedup is measured against."
@@ -80,14 +94,24 @@ pub fn TechniqueCard(props: &Props) -> Html {
     };
     let id = props.kind.id();
     let runs = &props.runs;
+    let caption = use_memo(
+        (props.status.finished().cloned(), props.contrast.clone()),
+        |(run, other)| Some(contrast(&run.as_ref()?.trace, &other.as_ref()?.trace)),
+    );
     let body = match &props.status {
-        RunStatus::Waiting => html! { <p class="muted">{ "Waiting." }</p> },
-        // A later run keeps the earlier ones on view below its progress.
+        RunStatus::Waiting => match &props.unavailable {
+            Some(why) if props.present => html! {
+                <p class="unavailable" data-testid={format!("unavailable-{id}")}>{ "Unavailable here. " }{ why }</p>
+            },
+            _ => html! { <p class="muted">{ "Waiting." }</p> },
+        },
         RunStatus::Running { done, total } => html! {
             <>
             <p>
                 <progress data-testid={format!("progress-{id}")} max={total.to_string()} value={done.to_string()}
-                    data-run={(runs.runs.len() + 1).to_string()} />
+                    data-run={(runs.runs.len() + 1).to_string()}
+                    role="progressbar" aria-label={format!("{}: images done", props.kind.label())}
+                    aria-valuemin="0" aria-valuemax={total.to_string()} aria-valuenow={done.to_string()} />
                 { format!(" {done} of {total} images") }
                 if runs.planned > 1 {
                     { format!(" · run {} of {}", runs.runs.len() + 1, runs.planned) }
@@ -145,6 +169,13 @@ pub fn TechniqueCard(props: &Props) -> Html {
                     s.min / 1000.0, s.max / 1000.0, runs.shown_index().map_or(1, |k| k + 1)),
                 _ => "One run".to_string(),
             };
+            let lanes = trace.lanes.len().max(1);
+            // Efficiency is speedup ÷ lanes, from the same medians: one lane has nothing to share.
+            let efficient = match props.efficiency {
+                Some(e) if lanes > 1 => format!("{:.0} %", e * 100.0),
+                Some(_) => "— (1 lane)".into(),
+                None => "—".into(),
+            };
             html! {
                 <>
                     if cancelled {
@@ -169,9 +200,7 @@ pub fn TechniqueCard(props: &Props) -> Html {
                             { props.speedup.map(|s| format!("{s:.2}×")).unwrap_or_else(|| "—".into()) }
                         </dd>
                         <dt title="Speedup ÷ lanes (threads or processes): 100 % when every lane was fully useful">{ "Efficiency" }</dt>
-                        <dd data-testid={format!("efficiency-{id}")}>
-                            { props.efficiency.map(|e| format!("{:.0} %", e * 100.0)).unwrap_or_else(|| "—".into()) }
-                        </dd>
+                        <dd data-testid={format!("efficiency-{id}")}>{ efficient }</dd>
                         <dt title="Counts threads, not cores: with more threads than cores, they take turns on the cores">{ "Stages at once" }</dt>
                         <dd title="Most stages running at the same instant, on any thread">{ trace.max_parallelism() }</dd>
                         <dt>{ "Waits at once" }</dt>
@@ -183,16 +212,22 @@ pub fn TechniqueCard(props: &Props) -> Html {
                         <dt title="Summed over lanes: with N lanes busy, N ms per ms of wall time">{ "CPU time, summed" }</dt>
                         <dd>{ format!("{:.0} ms", Stage::CPU.iter().fold(0.0, |total, &s| total + stage_ms(trace, s))) }</dd>
                     </dl>
-                    if !cancelled {
+                    <SwitchesLine run={f.clone()} />
+                    if !cancelled && !props.present {
                         <IdealLine run={f.clone()} connections={props.connections} />
                     }
                     <div class="timeline-tools">
-                        <button class="small" data-testid={format!("rows-{id}")} onclick={toggle}>
+                        <button class="small rows" data-testid={format!("rows-{id}")} onclick={toggle}>
                             { if *by_task { "Show by thread" } else { "Show by image" } }
                         </button>
-                        <RunPicker kind={props.kind} runs={runs.clone()} on_show={props.on_show.clone()} />
+                        if !props.present {
+                            <RunPicker kind={props.kind} runs={runs.clone()} on_show={props.on_show.clone()} />
+                        }
                     </div>
-                    <Timeline run={f.clone()} axis_us={props.axis_us} rows={rows} />
+                    <Timeline run={f.clone()} axis_us={props.axis_us} rows={rows} large={props.present} />
+                    if let Some(caption) = caption.as_ref() {
+                        <p class="contrast" data-testid="contrast">{ caption }</p>
+                    }
                     <Responsiveness run={f.clone()} axis_us={props.axis_us} />
                     if let Some(memory) = &f.memory {
                         <Memory kind={props.kind} memory={memory.clone()} />
@@ -214,8 +249,22 @@ pub fn TechniqueCard(props: &Props) -> Html {
         RunStatus::Done(f) if f.made() == 0 && !f.thumbs.is_empty() => "failed",
         other => other.word(),
     };
+    if props.present {
+        let code = snippets(props.kind);
+        return html! {
+            <article class="card present" id={format!("technique-{id}")} data-testid={format!("technique-{id}")}
+                data-status={props.status.word()}>
+                <p class="describe">{ describe(props.kind, props.threads) }</p>
+                <div class="code" data-testid={format!("code-{id}")} tabindex="0"
+                    aria-label={format!("The code that runs {}", props.kind.label())}>
+                    { for code.iter().map(view_snippet) }
+                </div>
+                { body }
+            </article>
+        };
+    }
     html! {
-        <article class="card" data-testid={format!("technique-{id}")} data-status={props.status.word()}>
+        <article class="card" id={format!("technique-{id}")} data-testid={format!("technique-{id}")} data-status={props.status.word()}>
             <h2>
                 { props.kind.label() }<span class={classes!("badge", badge)}>{ badge }</span>
                 <button class="small explain-toggle" data-testid={format!("explain-toggle-{id}")}
