@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { serve, launch, open, settled } from "./support.mjs";
 
 // Small and fast, with threads among the techniques: unavailable on the first load, run after.
-const QUERY = "set=small&images=4&thumb=128&effort=fast&threads=2&techniques=sequential,cooperative,threads&autorun=1";
+const QUERY = "repeats=1&set=small&images=4&thumb=128&effort=fast&threads=2&techniques=sequential,cooperative,threads&autorun=1";
 
 let browser;
 before(async () => {

@@ -7,7 +7,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { serve, launch, open, settled } from "./support.mjs";
 
-const SMALL = "set=small&images=4&thumb=128&effort=fast";
+const SMALL = "repeats=1&set=small&images=4&thumb=128&effort=fast";
 
 let browser;
 before(async () => {

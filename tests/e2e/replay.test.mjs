@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { serve, launch, open, settled, download, spansOf } from "./support.mjs";
 
 const TECHNIQUES = ["sequential", "threads", "cooperative", "processes"];
-const QUERY = `set=small&images=4&thumb=128&effort=fast&threads=2&techniques=${TECHNIQUES.join(",")}`;
+const QUERY = `repeats=1&set=small&images=4&thumb=128&effort=fast&threads=2&techniques=${TECHNIQUES.join(",")}`;
 
 let browser;
 let dir;
