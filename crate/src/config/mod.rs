@@ -17,6 +17,8 @@ use crate::technique::TechniqueKind;
 
 mod preset;
 pub use preset::Preset;
+mod view;
+pub use view::{Link, View};
 
 /// Version of the URL format, written as `v=`. Version 1 links (before `effort`) keep their
 /// meaning: their defaults were 256 px thumbnails, encoded fast.
@@ -212,6 +214,8 @@ impl Config {
                         }
                     };
                 }
+                // How the run is shown: read by `View::from_query`.
+                k if view::PARAMS.contains(&k) => {}
                 other => note(other, format!("unknown parameter “{other}” ignored")),
             }
         }
