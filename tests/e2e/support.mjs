@@ -18,7 +18,12 @@
 //   input-<param>,
 //   explain-toggle-<id> (aria-expanded), explain-<id> (the open panel), describe-<id> (its
 //   text), code-<id> (code[data-path] blocks of .line spans, .line.key marked),
-//   summary (the chart), summary-<id> (data-wall-us, data-speedup, data-winner), summary-caveat
+//   summary (the chart), summary-<id> (data-wall-us, data-speedup, data-winner), summary-caveat,
+//   isolation-notice (why threads are unavailable, once at the top), copy-link,
+//   copy-link-status, copy-link-field (the link, selected, where the clipboard refused),
+//   embed-button, embed-dialog, embed-snippet (the <iframe> text), embed-size, embed-autorun,
+//   embed-copy, embed-status, embed-close; in the embed layout (?embed=1): embed,
+//   embed-preset, open-full, explain-close (and the card ids above on its compact rows)
 // where <id> is sequential, sequential-main, threads, gil, cooperative or processes.
 // and the document root's data-run-state: idle|running|done|failed|cancelled.
 
@@ -63,6 +68,8 @@ export async function serve({ isolated, csp = CSP }) {
       if (isolated) {
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
         headers["Cross-Origin-Embedder-Policy"] = "require-corp";
+        // As Trunk.toml's serve headers: isolation even where COOP cannot give it (Chromium 137+).
+        headers["Document-Isolation-Policy"] = "isolate-and-require-corp";
       }
       res.writeHead(200, headers).end(body);
     } catch {

@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use interleave::config::{Config, Notice};
+use interleave::config::{Config, Link, Notice, View};
 use interleave::stats;
 use interleave::technique::{TechniqueKind, CANCELLED};
 use interleave::trace::Trace;
@@ -179,6 +179,8 @@ pub struct State {
     pub own: Vec<OwnFile>,
     /// Files refused at the last pick or drop, as not images.
     pub refused: Vec<String>,
+    /// How the run is shown (also in the URL).
+    pub view: View,
 }
 
 /// Everything that changes the state.
@@ -207,6 +209,11 @@ pub enum Action {
     AllDone,
     /// The run could not go on.
     Failed(String),
+    /// The user switched a timeline between by thread and by image (allowed during a run, as
+    /// is every change of view: nothing it measures changes).
+    ToggleRows(TechniqueKind),
+    /// The user opened or closed a technique's Explain panel.
+    ToggleExplain(TechniqueKind),
 }
 
 impl State {
@@ -221,7 +228,17 @@ impl State {
             runs,
             own: Vec::new(),
             refused: Vec::new(),
+            view: View::default(),
         }
+    }
+
+    /// The query string of the link that reproduces this configuration and view.
+    pub fn query(&self) -> String {
+        Link {
+            config: self.config.clone(),
+            view: self.view.clone(),
+        }
+        .to_query()
     }
 
     /// Paths of the batch's sample images relative to the page (when it uses no own files).
@@ -363,6 +380,8 @@ impl Reducible for State {
             Action::Settled(kind, status) => set(&mut s, kind, status),
             Action::AllDone => s.phase = Phase::Done,
             Action::Failed(reason) => s.phase = Phase::Failed(reason),
+            Action::ToggleRows(kind) => s.view = s.view.toggle_rows(kind),
+            Action::ToggleExplain(kind) => s.view = s.view.toggle_explain(kind),
         }
         Rc::new(s)
     }

@@ -3,17 +3,20 @@
 use std::rc::Rc;
 
 use gloo_events::EventListener;
-use interleave::config::Config;
+use interleave::config::{Config, Link};
 use interleave::technique::TechniqueKind;
 use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
 use super::controls::Controls;
+use super::embed::Embed;
 use super::exports::Exports;
 use super::gallery::Gallery;
+use super::isolation::IsolationNotice;
 use super::legend::Legend;
 use super::notices::Notices;
+use super::share::Share;
 use super::summary::{self, Summary};
 use super::technique_card::TechniqueCard;
 use crate::runtime::{browser, Runtime};
@@ -23,13 +26,16 @@ use crate::state::{Action, Phase, State};
 #[function_component]
 pub fn App() -> Html {
     let state = use_reducer(|| {
-        let (config, notices) = Config::from_query(&browser::query());
-        State::new(config, notices, browser::capabilities())
+        let (link, notices) = Link::from_query(&browser::query());
+        State {
+            view: link.view,
+            ..State::new(link.config, notices, browser::capabilities())
+        }
     });
     let runtime = use_memo((), |_| Runtime::new());
 
     use_effect_with(state.phase.run_state(), |s| browser::set_run_state(s));
-    use_effect_with(state.config.to_query(), |q| browser::set_query(q));
+    use_effect_with(state.query(), |q| browser::set_query(q));
 
     let run = {
         let state = state.clone();
@@ -100,6 +106,29 @@ pub fn App() -> Html {
         let dispatch = state.dispatcher();
         Callback::from(move |_| dispatch.dispatch(Action::DismissNotices))
     };
+    // Stable across renders, so cards re-render only when their own props change.
+    let on_rows = {
+        let dispatch = state.dispatcher();
+        use_callback((), move |kind, _| {
+            dispatch.dispatch(Action::ToggleRows(kind))
+        })
+    };
+    let on_explain = {
+        let dispatch = state.dispatcher();
+        use_callback((), move |kind, _| {
+            dispatch.dispatch(Action::ToggleExplain(kind))
+        })
+    };
+    if state.view.embed {
+        return html! {
+            <Embed state={state.clone()} on_run={run} on_cancel={cancel} on_config={on_config}
+                on_rows={on_rows} on_explain={on_explain} on_dismiss={on_dismiss} />
+        };
+    }
+    let link = Link {
+        config: state.config.clone(),
+        view: state.view.clone(),
+    };
     let axis = state.time_axis_us();
     let names = Rc::new(state.image_names());
     let threads = state.threads();
@@ -107,6 +136,7 @@ pub fn App() -> Html {
     html! {
         <main>
             <header>
+                <Share link={link} />
                 <h1>{ "Interleave" }</h1>
                 <p class="tagline">
                     { "One batch of images — fetched, decoded, resized, encoded — made into thumbnails by \
@@ -117,6 +147,7 @@ pub fn App() -> Html {
                        requests to this page's own server." }
                 </p>
             </header>
+            <IsolationNotice reason={state.caps.threads_unavailable.clone()} />
             <Notices notices={state.notices.clone()} on_dismiss={on_dismiss} />
             <Controls
                 config={state.config.clone()}
@@ -145,6 +176,11 @@ pub fn App() -> Html {
                         names={names.clone()}
                         baseline={state.finished(TechniqueKind::Sequential).cloned()}
                         connections={state.config.network.connections}
+                        by_image={state.view.shows_by_image(*kind)}
+                        explained={state.view.explain == Some(*kind)}
+                        on_rows={on_rows.clone()}
+                        on_explain={on_explain.clone()}
+                        said_at_top={state.caps.threads_unavailable.clone()}
                     />
                 }) }
             </section>
@@ -166,7 +202,8 @@ pub fn App() -> Html {
     }
 }
 
-fn status_text(state: &State) -> String {
+/// What the run is doing, in a sentence.
+pub(super) fn status_text(state: &State) -> String {
     match &state.phase {
         Phase::Idle => "Ready. Press Run to run every chosen technique on the batch.".into(),
         Phase::Starting => "Starting workers and warming up (an untimed run on two images)…".into(),

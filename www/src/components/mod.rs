@@ -2,12 +2,18 @@
 
 pub mod app;
 pub mod controls;
+pub mod embed;
+pub mod embed_dialog;
+pub mod embed_row;
+pub mod embed_summary;
 pub mod explain;
 pub mod exports;
 pub mod gallery;
 pub mod ideal;
+pub mod isolation;
 pub mod legend;
 pub mod notices;
+pub mod share;
 pub mod summary;
 pub mod technique_card;
 pub mod thumb;

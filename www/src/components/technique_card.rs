@@ -30,6 +30,16 @@ pub struct Props {
     pub baseline: Option<Rc<Finished>>,
     /// The run's connection limit.
     pub connections: u32,
+    /// Its timeline has one row per image (else one per thread).
+    pub by_image: bool,
+    /// Its Explain panel is open.
+    pub explained: bool,
+    /// Switches the timeline between by thread and by image.
+    pub on_rows: Callback<TechniqueKind>,
+    /// Opens or closes the Explain panel.
+    pub on_explain: Callback<TechniqueKind>,
+    /// Why threads are unavailable, as the page's notice at the top already says: not repeated.
+    pub said_at_top: Option<String>,
 }
 
 fn describe(kind: TechniqueKind, n: u32) -> String {
@@ -62,12 +72,8 @@ fn describe(kind: TechniqueKind, n: u32) -> String {
 /// The card.
 #[function_component]
 pub fn TechniqueCard(props: &Props) -> Html {
-    let by_task = use_state(|| props.kind == TechniqueKind::Cooperative);
-    let explained = use_state(|| false);
-    let explain_toggle = {
-        let explained = explained.clone();
-        Callback::from(move |_: MouseEvent| explained.set(!*explained))
-    };
+    let (by_task, explained, kind) = (props.by_image, props.explained, props.kind);
+    let explain_toggle = props.on_explain.reform(move |_: MouseEvent| kind);
     let id = props.kind.id();
     let body = match &props.status {
         RunStatus::Waiting => html! { <p class="muted">{ "Waiting." }</p> },
@@ -75,6 +81,11 @@ pub fn TechniqueCard(props: &Props) -> Html {
             <p>
                 <progress data-testid={format!("progress-{id}")} max={total.to_string()} value={done.to_string()} />
                 { format!(" {done} of {total} images") }
+            </p>
+        },
+        RunStatus::Unavailable(why) if props.said_at_top.as_ref() == Some(why) => html! {
+            <p class="unavailable" data-testid={format!("unavailable-{id}")}>
+                { "Unavailable here: this page is not cross-origin isolated (see the note at the top)." }
             </p>
         },
         RunStatus::Unavailable(why) => html! {
@@ -110,11 +121,8 @@ pub fn TechniqueCard(props: &Props) -> Html {
                     })
                 })
                 .collect();
-            let toggle = {
-                let by_task = by_task.clone();
-                Callback::from(move |_: MouseEvent| by_task.set(!*by_task))
-            };
-            let rows = if *by_task { Rows::Tasks } else { Rows::Lanes };
+            let toggle = props.on_rows.reform(move |_: MouseEvent| kind);
+            let rows = if by_task { Rows::Tasks } else { Rows::Lanes };
             html! {
                 <>
                     if cancelled {
@@ -148,7 +156,7 @@ pub fn TechniqueCard(props: &Props) -> Html {
                         <IdealLine run={f.clone()} connections={props.connections} />
                     }
                     <button class="small" data-testid={format!("rows-{id}")} onclick={toggle}>
-                        { if *by_task { "Show by thread" } else { "Show by image" } }
+                        { if by_task { "Show by thread" } else { "Show by image" } }
                     </button>
                     <Timeline run={f.clone()} axis_us={props.axis_us} rows={rows} />
                     if !retired.is_empty() {
@@ -175,11 +183,11 @@ pub fn TechniqueCard(props: &Props) -> Html {
                 <button class="small explain-toggle" data-testid={format!("explain-toggle-{id}")}
                     aria-expanded={explained.to_string()} aria-controls={format!("explain-{id}")}
                     onclick={explain_toggle}>
-                    { if *explained { "Hide the explanation" } else { "Explain: description and code" } }
+                    { if explained { "Hide the explanation" } else { "Explain: description and code" } }
                 </button>
             </h2>
             <p class="describe">{ describe(props.kind, props.threads) }</p>
-            if *explained {
+            if explained {
                 <Explain
                     kind={props.kind}
                     run={props.status.finished().cloned()}

@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod canvas;
+pub mod clipboard;
 mod main_thread;
 mod processes;
 pub mod signal;
