@@ -4,6 +4,9 @@
 
 use yew::prelude::*;
 
+use interleave::trace::{Stage, State};
+
+use super::legend::{stage_colour, state_class, STARTUP_COLOUR};
 use super::summary::{winner, Row};
 
 /// Props of [`EmbedSummary`].
@@ -24,6 +27,7 @@ pub fn EmbedSummary(props: &Props) -> Html {
         return html! {
             <aside class="embed-side">
                 <p class="muted">{ "Press Run: each technique runs in turn on the same batch, and their wall times are compared here." }</p>
+                { key() }
             </aside>
         };
     }
@@ -61,13 +65,41 @@ pub fn EmbedSummary(props: &Props) -> Html {
                     <p class="muted embed-key">{ "✓ fastest; × is the speedup against sequential in this run." }</p>
                 }
             </section>
-            <p class="muted embed-key">
-                { "Bars: fetch, decode, resize, encode; pale = blocked on I/O, dashed = ready (waiting for a core, the lock or a turn)." }
-            </p>
+            { key() }
         </aside>
     }
 }
 
 fn fmt(v: f64) -> String {
     format!("{v:.1}")
+}
+
+/// The timelines' key, in a few words: stage colours and the look of each state.
+fn key() -> Html {
+    let swatch = |colour: &'static str, class: &'static str, label: &'static str| {
+        html! {
+            <span>
+                <svg width="14" height="10" aria-hidden="true">
+                    <rect x="0.5" y="0.5" width="13" height="9" fill={colour} stroke={colour} class={class} />
+                </svg>
+                { label }
+            </span>
+        }
+    };
+    let stages = [
+        Stage::Fetch,
+        Stage::Decode,
+        Stage::Resize,
+        Stage::Encode,
+        Stage::Transfer,
+    ];
+    html! {
+        <p class="muted embed-legend" data-testid="legend">
+            { for stages.iter().map(|&s| swatch(stage_colour(s), "running", s.name())) }
+            { swatch(STARTUP_COLOUR, "running", "start-up") }
+            { swatch("#777", state_class(State::Running), "running") }
+            { swatch("#777", state_class(State::Blocked), "blocked (I/O)") }
+            { swatch("#777", state_class(State::Ready), "ready (waiting for a core, the lock, a turn)") }
+        </p>
+    }
 }
