@@ -55,8 +55,8 @@ pub trait Progress: Sync {
 /// Reason recorded for tasks stopped by [`Cancel`].
 pub const CANCELLED: &str = "cancelled";
 
-/// Asks a run to stop: tasks stop at their next stage boundary (stages already running finish)
-/// and end with the "cancelled" outcome; tasks not yet started are skipped the same way.
+/// Asks a run to stop: tasks stop at their next stage boundary or band of a long stage, and
+/// end with the "cancelled" outcome; tasks not yet started are skipped the same way.
 #[derive(Debug, Default)]
 pub struct Cancel {
     flag: AtomicBool,

@@ -23,9 +23,19 @@
 //   copy-link-status, copy-link-field (the link, selected, where the clipboard refused),
 //   embed-button, embed-dialog, embed-snippet (the <iframe> text), embed-size, embed-autorun,
 //   embed-copy, embed-status, embed-close; in the embed layout (?embed=1): embed,
-//   embed-preset, open-full, explain-close (and the card ids above on its compact rows)
+//   embed-preset, open-full, explain-close (and the card ids above on its compact rows),
+//   isolation-status (data-state: installing|ready|refused; only on a host that sends no
+//   isolation headers, while threads wait for the service worker — with its reload button),
+//   efficiency-<id>, switches-<id> (data-count: context switches and lock hand-offs in all,
+//   data-handoffs), contrast (cooperative against a parallel run), primer,
+//   presenter-enter, presenter (presenter mode), presenter-step (data-step), presenter-title,
+//   presenter-leave,
+//   import-trace (file input: open a recording), import-error, recording-banner (data-recorded,
+//   data-cores, data-isolated, data-builds), leave-recording, export-thumbs (checkbox: save
+//   thumbnails in the trace), thumb-unsaved (a thumbnail the recording did not carry)
 // where <id> is sequential, sequential-main, threads, gil, cooperative or processes.
-// and the document root's data-run-state: idle|running|done|failed|cancelled.
+// and the document root's data-run-state: idle|running|done|failed|cancelled, and data-coi
+// (www/coi.js: isolated|installing|ready|refused|off|framed|unsupported).
 
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
@@ -50,14 +60,18 @@ const TYPES = {
 };
 
 /** Serves dist/ on 127.0.0.1 under the strict CSP (or the policy `csp`); `isolated` adds the
- * COOP/COEP headers that shared memory needs. */
-export async function serve({ isolated, csp = CSP }) {
+ * COOP/COEP headers that shared memory needs; `bare` sends no header but the content type, as a
+ * static host that cannot set headers does; `folder` serves the site from that folder; `files`
+ * maps more paths (e.g. "/rec.json") to files to serve from elsewhere. */
+export async function serve({ isolated, csp = CSP, bare = false, folder = "/", files = {} }) {
   const requests = [];
   const server = createServer(async (req, res) => {
     requests.push(req.url);
-    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
-    const file = join(DIST, path.endsWith("/") ? path + "index.html" : path);
-    if (!file.startsWith(DIST)) return void res.writeHead(403).end();
+    const at = new URL(req.url, "http://x").pathname;
+    if (!at.startsWith(folder)) return void res.writeHead(404).end("not found");
+    const path = normalize(decodeURIComponent("/" + at.slice(folder.length)));
+    const file = files[path] ?? join(DIST, path.endsWith("/") ? path + "index.html" : path);
+    if (!files[path] && !file.startsWith(DIST)) return void res.writeHead(403).end();
     try {
       const body = await readFile(file);
       const headers = {
@@ -71,13 +85,14 @@ export async function serve({ isolated, csp = CSP }) {
         // As Trunk.toml's serve headers: isolation even where COOP cannot give it (Chromium 137+).
         headers["Document-Isolation-Policy"] = "isolate-and-require-corp";
       }
+      if (bare) for (const name of Object.keys(headers)) if (name !== "Content-Type") delete headers[name];
       res.writeHead(200, headers).end(body);
     } catch {
       res.writeHead(404).end("not found");
     }
   });
   await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-  return { url: `http://127.0.0.1:${server.address().port}/`, requests, close: () => server.close() };
+  return { url: `http://127.0.0.1:${server.address().port}${folder}`, requests, close: () => server.close() };
 }
 
 /** Headless Chromium with the flags that work on a machine without internet. */

@@ -2,11 +2,14 @@
 
 use std::rc::Rc;
 
-use interleave::config::{Config, Link, Notice, View};
+use interleave::config::{Config, Link, Notice, Present, View};
 use interleave::stats;
 use interleave::technique::{TechniqueKind, CANCELLED};
 use interleave::trace::Trace;
 use yew::Reducible;
+
+mod replay;
+pub use replay::{Loaded, Replay};
 
 /// What the browser offers.
 #[derive(Clone, Debug, PartialEq)]
@@ -30,7 +33,7 @@ pub enum Phase {
     Running,
     /// Every technique finished (or was unavailable).
     Done,
-    /// The user asked the run to stop; lanes are stopping at their next stage boundary.
+    /// The user asked the run to stop; lanes are stopping at their next stage boundary or band.
     Cancelling,
     /// The run was stopped: what was done is kept, marked cancelled.
     Cancelled,
@@ -181,6 +184,10 @@ pub struct State {
     pub refused: Vec<String>,
     /// How the run is shown (also in the URL).
     pub view: View,
+    /// The recording shown, if the page shows one instead of live runs.
+    pub replay: Option<Rc<Replay>>,
+    /// Why the last trace file could not be opened (what was shown stays).
+    pub import_error: Option<String>,
 }
 
 /// Everything that changes the state.
@@ -191,6 +198,11 @@ pub enum Action {
     DismissNotices,
     /// A run was started.
     Start,
+    /// A run of only these techniques was started (presenter mode's `R`): the others keep
+    /// their results.
+    StartSome(Vec<TechniqueKind>),
+    /// Presenter mode was entered, left or stepped: the view changes, the results stay.
+    Present(Present),
     /// The user asked the run to stop.
     Cancel,
     /// The run stopped after a cancel.
@@ -214,6 +226,12 @@ pub enum Action {
     ToggleRows(TechniqueKind),
     /// The user opened or closed a technique's Explain panel.
     ToggleExplain(TechniqueKind),
+    /// A recording was opened: show it instead of live runs.
+    Replay(Box<Loaded>),
+    /// A trace file could not be opened.
+    ImportFailed(String),
+    /// Back from a recording to live runs (with the recorded configuration).
+    LeaveReplay,
 }
 
 impl State {
@@ -229,6 +247,8 @@ impl State {
             own: Vec::new(),
             refused: Vec::new(),
             view: View::default(),
+            replay: None,
+            import_error: None,
         }
     }
 
@@ -253,7 +273,9 @@ impl State {
     /// The name of each image of the batch, as people know it: the file's name, or the
     /// sample's path in the library.
     pub fn image_names(&self) -> Vec<String> {
-        if self.own.is_empty() {
+        if let Some(replay) = &self.replay {
+            replay.names.to_vec()
+        } else if self.own.is_empty() {
             self.config.sample_paths()
         } else {
             self.own.iter().map(|f| f.name.clone()).collect()
@@ -262,6 +284,9 @@ impl State {
 
     /// Threads the threads technique uses.
     pub fn threads(&self) -> u32 {
+        if let Some(replay) = &self.replay {
+            return replay.threads;
+        }
         self.config.threads.unwrap_or(self.caps.cores.max(1))
     }
 
@@ -340,12 +365,22 @@ impl Reducible for State {
                 s.runs = waiting(&config);
                 s.phase = Phase::Idle;
                 s.config = config;
+                s.replay = None;
             }
             Action::DismissNotices => s.notices.clear(),
             Action::Start => {
+                s.replay = None;
+                s.import_error = None;
                 s.runs = waiting(&s.config);
                 s.phase = Phase::Starting;
             }
+            Action::StartSome(kinds) => {
+                for kind in kinds {
+                    set(&mut s, kind, RunStatus::Waiting);
+                }
+                s.phase = Phase::Starting;
+            }
+            Action::Present(present) => s.config.present = present,
             Action::Started => {
                 if s.phase == Phase::Starting {
                     s.phase = Phase::Running;
@@ -362,6 +397,7 @@ impl Reducible for State {
                 if !s.phase.busy() {
                     s.own.extend(files);
                     s.refused = refused;
+                    s.replay = None;
                     s.runs = waiting(&s.config);
                     s.phase = Phase::Idle;
                 }
@@ -370,6 +406,7 @@ impl Reducible for State {
                 if !s.phase.busy() {
                     s.own.clear();
                     s.refused.clear();
+                    s.replay = None;
                     s.runs = waiting(&s.config);
                     s.phase = Phase::Idle;
                 }
@@ -382,6 +419,20 @@ impl Reducible for State {
             Action::Failed(reason) => s.phase = Phase::Failed(reason),
             Action::ToggleRows(kind) => s.view = s.view.toggle_rows(kind),
             Action::ToggleExplain(kind) => s.view = s.view.toggle_explain(kind),
+            // A run in progress keeps its results: the page refuses to open a file meanwhile.
+            Action::Replay(loaded) => {
+                if s.phase.busy() {
+                    return self;
+                }
+                replay::open(&mut s, *loaded);
+            }
+            Action::ImportFailed(why) => s.import_error = Some(why),
+            Action::LeaveReplay => {
+                if s.replay.take().is_some() {
+                    s.runs = waiting(&s.config);
+                    s.phase = Phase::Idle;
+                }
+            }
         }
         Rc::new(s)
     }

@@ -12,13 +12,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::images::SampleSet;
 use crate::network::Network;
-use crate::pipeline::{Effort, ThumbSpec};
+use crate::pipeline::{Effort, Kernel, ThumbSpec};
 use crate::technique::TechniqueKind;
 
 mod preset;
 pub use preset::Preset;
 mod view;
 pub use view::{Link, View};
+mod present;
+pub use present::{Present, Step};
 
 /// Version of the URL format, written as `v=`. Version 1 links (before `effort`) keep their
 /// meaning: their defaults were 256 px thumbnails, encoded fast.
@@ -39,12 +41,18 @@ pub struct Config {
     pub thumb: u32,
     /// How hard the PNG encoder works.
     pub effort: Effort,
+    /// Which resize kernel runs.
+    #[serde(default)]
+    pub kernel: Kernel,
     /// The simulated network.
     pub network: Network,
     /// Seed of the network's jitter.
     pub seed: u64,
     /// Start the run as soon as the page has loaded.
     pub autorun: bool,
+    /// Presenter mode and its step: how the page is shown, not what runs (not in trace files).
+    #[serde(skip)]
+    pub present: Present,
 }
 
 impl Default for Config {
@@ -57,9 +65,11 @@ impl Default for Config {
             // The CPU-bound preset: the page opens on the workload that teaches parallelism.
             thumb: 600,
             effort: Effort::Max,
+            kernel: Kernel::Simd,
             network: Network::LOCAL,
             seed: 1,
             autorun: false,
+            present: Present::default(),
         }
     }
 }
@@ -101,6 +111,7 @@ impl Config {
         ThumbSpec {
             max_side: self.thumb,
             effort: self.effort,
+            kernel: self.kernel,
         }
     }
 
@@ -175,6 +186,13 @@ impl Config {
                         ),
                     ),
                 },
+                "kernel" => match Kernel::from_id(value) {
+                    Some(kernel) => config.kernel = kernel,
+                    None => note(
+                        "kernel",
+                        format!("unknown resize kernel “{value}” (simd or image); using simd"),
+                    ),
+                },
                 "latency" => {
                     config.network.latency_ms = ranged("latency", value, DELAY_MS, 0, &mut note)
                 }
@@ -216,9 +234,15 @@ impl Config {
                 }
                 // How the run is shown: read by `View::from_query`.
                 k if view::PARAMS.contains(&k) => {}
+                // The service worker's opt-out, read by www/coi.js before the page starts.
+                "coi" => {}
+                "present" | "step" => config.present.read(&key, value, &mut note),
+                // A recording to show, read by the page (not part of the configuration).
+                "trace" => {}
                 other => note(other, format!("unknown parameter “{other}” ignored")),
             }
         }
+        config.present.check(config.techniques.len(), &mut note);
         (config, notices)
     }
 
@@ -240,6 +264,9 @@ impl Config {
         if self.effort != d.effort {
             q.append_pair("effort", self.effort.id());
         }
+        if self.kernel != d.kernel {
+            q.append_pair("kernel", self.kernel.id());
+        }
         let (n, dn) = (self.network, d.network);
         for (name, value, default) in [
             ("images", self.images, d.images),
@@ -259,6 +286,7 @@ impl Config {
         if self.autorun {
             q.append_pair("autorun", "1");
         }
+        self.present.write(&mut q);
         q.finish()
     }
 }

@@ -18,6 +18,7 @@ fn every_field_round_trips() {
         set: SampleSet::Mixed,
         thumb: 100,
         effort: Effort::Balanced,
+        kernel: Kernel::Image,
         network: Network {
             latency_ms: 120,
             jitter_ms: 30,
@@ -26,6 +27,7 @@ fn every_field_round_trips() {
         },
         seed: u64::MAX,
         autorun: true,
+        present: Present { on: true, step: 2 },
     };
     assert_eq!(Config::from_query(&c.to_query()), (c, vec![]));
 }
@@ -105,4 +107,13 @@ fn effort_round_trips_and_a_bad_one_is_noticed() {
     assert_eq!(c.effort, Config::default().effort);
     assert_eq!(n.len(), 1);
     assert!(n[0].message.contains("ultra"), "{}", n[0].message);
+}
+
+#[test]
+fn an_unknown_kernel_is_corrected_with_a_notice() {
+    let (c, n) = Config::from_query("kernel=gpu");
+    assert_eq!(c.kernel, Kernel::Simd);
+    assert_eq!(n.len(), 1);
+    assert!(n[0].message.contains("simd or image"), "{n:?}");
+    assert_eq!(Config::from_query("kernel=image").0.kernel, Kernel::Image);
 }

@@ -2,10 +2,10 @@
 //! round-trip exactly; random and mangled queries never panic and round-trip once corrected.
 
 use super::*;
-use crate::config::{BANDWIDTH, CONNECTIONS, DELAY_MS, IMAGES, THREADS, THUMB};
+use crate::config::{Present, BANDWIDTH, CONNECTIONS, DELAY_MS, IMAGES, THREADS, THUMB};
 use crate::images::SampleSet;
 use crate::network::Network;
-use crate::pipeline::Effort;
+use crate::pipeline::{Effort, Kernel};
 
 #[test]
 fn the_default_view_adds_nothing_to_the_link() {
@@ -101,8 +101,19 @@ fn techniques(rng: &mut fastrand::Rng, allow_empty: bool) -> Vec<TechniqueKind> 
 }
 
 fn random_link(rng: &mut fastrand::Rng) -> Link {
+    let chosen = techniques(rng, false);
+    let on = rng.bool();
+    // A step is kept only in presenter mode, within the chosen techniques' steps.
+    let present = Present {
+        on,
+        step: if on {
+            pick(rng, Present::range(chosen.len()))
+        } else {
+            0
+        },
+    };
     let config = Config {
-        techniques: techniques(rng, false),
+        techniques: chosen,
         threads: rng.bool().then(|| pick(rng, THREADS)),
         images: pick(rng, IMAGES),
         set: SampleSet::ALL[rng.usize(..SampleSet::ALL.len())],
@@ -120,6 +131,8 @@ fn random_link(rng: &mut fastrand::Rng) -> Link {
             _ => rng.u64(..),
         },
         autorun: rng.bool(),
+        kernel: Kernel::ALL[rng.usize(..Kernel::ALL.len())],
+        present,
     };
     let view = View {
         by_image: techniques(rng, true),

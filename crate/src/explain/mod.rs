@@ -7,9 +7,11 @@
 //! behaviour carry `// explain:key` at their end, or on the line before them where rustfmt
 //! would move a trailing comment; the display strips the markers and marks those lines.
 
+mod contrast;
 mod describe;
 mod highlight;
 
+pub use contrast::contrast;
 pub use describe::{describe, Figures, Paragraph};
 pub use highlight::{tokenize, tokenize_lines, Class, Token};
 

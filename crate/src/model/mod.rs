@@ -8,9 +8,11 @@
 pub mod fit;
 pub mod ideal;
 mod overhead;
+mod switches;
 
 pub use ideal::{simulate, task_costs, Policy, Schedule, TaskCost};
 pub use overhead::{breakdown, ideal_schedule, Ideal, Overhead};
+pub use switches::{concurrency, lane_switches, Concurrency, LaneSwitches};
 
 #[cfg(test)]
 mod tests;

@@ -5,22 +5,23 @@
 //! [`decode`] refuses oversized images before allocating, and every failure is a
 //! [`PipelineError`] worded for people.
 
+mod encode;
 mod error;
 mod jpeg;
 mod png;
 mod probe;
+mod resize;
 
 use std::io::Cursor;
 
-use fast_image_resize::images::{Image, ImageRef};
-use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
-use image::codecs::png::{CompressionType, PngEncoder};
 use image::metadata::Orientation;
-use image::{DynamicImage, ExtendedColorType, ImageDecoder, ImageEncoder, ImageReader, Limits};
+use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
 use serde::{Deserialize, Serialize};
 
+pub use encode::{encode, Encoding, BAND_BYTES};
 pub use error::{Format, Looks, PipelineError};
 pub use probe::{probe, ImageInfo};
+pub use resize::{resize, thumbnail_size, Kernel};
 
 /// How to make a thumbnail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,6 +31,9 @@ pub struct ThumbSpec {
     /// How hard the encoder squeezes the PNG.
     #[serde(default)]
     pub effort: Effort,
+    /// Which resize kernel makes it.
+    #[serde(default)]
+    pub kernel: Kernel,
 }
 
 impl ThumbSpec {
@@ -38,6 +42,7 @@ impl ThumbSpec {
         ThumbSpec {
             max_side,
             effort: Effort::Fast,
+            kernel: Kernel::Simd,
         }
     }
 }
@@ -80,14 +85,6 @@ impl Effort {
             Effort::Fast => "fast PNG compression",
             Effort::Balanced => "zlib's default PNG compression",
             Effort::Max => "maximum PNG compression (zlib level 9)",
-        }
-    }
-
-    fn compression(self) -> CompressionType {
-        match self {
-            Effort::Fast => CompressionType::Fast,
-            Effort::Balanced => CompressionType::Default,
-            Effort::Max => CompressionType::Best,
         }
     }
 }
@@ -200,65 +197,6 @@ fn orient(px: Pixels, orientation: Orientation) -> Result<Pixels, PipelineError>
     };
     img.apply_orientation(orientation);
     Ok(into_pixels(img))
-}
-
-/// The size of the thumbnail of a `width`×`height` image: fits in `max_side`, keeps the aspect
-/// ratio, never upscales, never collapses a side to zero.
-pub fn thumbnail_size(width: u32, height: u32, max_side: u32) -> (u32, u32) {
-    let longer = width.max(height);
-    if longer <= max_side {
-        return (width, height);
-    }
-    let scale = |side: u32| {
-        ((u64::from(side) * u64::from(max_side) + u64::from(longer) / 2) / u64::from(longer)).max(1)
-            as u32
-    };
-    (scale(width), scale(height))
-}
-
-/// Resizes with Lanczos3 (SIMD where the target has it) to fit `spec`.
-pub fn resize(src: &Pixels, spec: &ThumbSpec) -> Result<Pixels, PipelineError> {
-    let err = |e: &dyn std::fmt::Display| PipelineError::Resize(e.to_string());
-    let pixel_type = if src.alpha {
-        PixelType::U8x4
-    } else {
-        PixelType::U8x3
-    };
-    let (width, height) = thumbnail_size(src.width, src.height, spec.max_side);
-    let view = ImageRef::new(src.width, src.height, &src.data, pixel_type).map_err(|e| err(&e))?;
-    let mut dst = Image::new(width, height, pixel_type);
-    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
-    Resizer::new()
-        .resize(&view, &mut dst, &options)
-        .map_err(|e| err(&e))?;
-    Ok(Pixels {
-        width,
-        height,
-        alpha: src.alpha,
-        data: dst.into_vec(),
-    })
-}
-
-/// Encodes pixels as PNG, compressed as hard as `effort` says.
-pub fn encode(px: &Pixels, effort: Effort) -> Result<Thumbnail, PipelineError> {
-    let mut png = Vec::new();
-    let colour = if px.alpha {
-        ExtendedColorType::Rgba8
-    } else {
-        ExtendedColorType::Rgb8
-    };
-    PngEncoder::new_with_quality(
-        &mut png,
-        effort.compression(),
-        image::codecs::png::FilterType::Adaptive,
-    )
-    .write_image(&px.data, px.width, px.height, colour)
-    .map_err(|e| PipelineError::Encode(e.to_string()))?;
-    Ok(Thumbnail {
-        width: px.width,
-        height: px.height,
-        png,
-    })
 }
 
 #[cfg(test)]

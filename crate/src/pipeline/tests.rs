@@ -2,6 +2,8 @@
 
 use super::*;
 use crate::images::{sample_jpeg, SampleSpec};
+use image::codecs::png::PngEncoder;
+use image::{ExtendedColorType, ImageEncoder};
 
 #[test]
 fn thumbnail_size_fits_and_keeps_aspect() {
@@ -148,4 +150,34 @@ fn every_effort_is_lossless_and_more_effort_is_no_larger() {
     for effort in Effort::ALL {
         assert_eq!(Effort::from_id(effort.id()), Some(effort));
     }
+}
+
+#[test]
+fn both_kernels_make_the_same_size_and_a_close_picture() {
+    let spec = SampleSpec {
+        seed: 3,
+        count: 1,
+        width: 640,
+        height: 480,
+    };
+    let px = decode(&sample_jpeg(&spec, 0), &ThumbSpec::fit(1024)).unwrap();
+    let [simd, plain] = Kernel::ALL.map(|kernel| {
+        let spec = ThumbSpec {
+            kernel,
+            ..ThumbSpec::fit(200)
+        };
+        resize(&px, &spec).unwrap()
+    });
+    assert_eq!((simd.width, simd.height), (200, 150));
+    assert_eq!((plain.width, plain.height), (200, 150));
+    assert_ne!(simd.data, plain.data, "two different implementations");
+    // Same filter: they differ by rounding, not by picture.
+    let mean_diff = simd
+        .data
+        .iter()
+        .zip(&plain.data)
+        .map(|(a, b)| f64::from(a.abs_diff(*b)))
+        .sum::<f64>()
+        / simd.data.len() as f64;
+    assert!(mean_diff < 2.0, "mean difference {mean_diff}");
 }

@@ -2,7 +2,7 @@ use std::cell::RefCell;
 
 use futures::future::{join_all, LocalBoxFuture};
 
-use super::stages::{run_task, At, Awaiting};
+use super::stages::{run_task, At, Awaiting, Turns};
 use super::{finish, report, Env, Job, RunOutput, Technique, TechniqueKind};
 use crate::budget::PixelBudget;
 use crate::trace::Lane;
@@ -26,7 +26,7 @@ impl Technique for Cooperative {
             let start = env.clock.now_us();
             let link = job.link();
             let budget = PixelBudget::new(job.budget_px);
-            let hook = Awaiting::new(&link, job, env, true); // explain:key
+            let hook = Awaiting::new(&link, job, env, Turns::EveryStage); // explain:key
 
             // One thread: tasks take turns with this log, and never hold it across an await.
             let spans = RefCell::new(Vec::with_capacity(job.tasks() as usize * 4));

@@ -4,8 +4,9 @@
 //! [`Trace`]; they differ only in where the stages run, how they wait for I/O, and what their
 //! hook does around each stage.
 //!
-//! **Cancellation.** Setting the run's [`Cancel`] stops every task at its next stage boundary
-//! (a stage already running finishes): the run returns within about one stage. A task that
+//! **Cancellation.** Setting the run's [`Cancel`] stops every task at its next stage boundary,
+//! or between two bands of a long stage (the encode): the run returns within about one band
+//! (a few ms), except on a page's main thread, which hears the cancel only between stages. A task that
 //! stopped, started or not, ends with the [`CANCELLED`] outcome, is not reported as done, and is
 //! listed in [`Trace::cancelled`]; its spans are those of the stages it ran.
 

@@ -182,7 +182,18 @@ impl Hook for Blocking<'_> {
                 guard
             }
         };
+        // A cancel may have come while this thread waited for the lock.
+        if self.cancel.is_cancelled() {
+            return Err(CANCELLED.to_string());
+        }
         Ok(Some(guard))
+    }
+
+    async fn between(&self, _at: &At<'_>) -> Result<(), String> {
+        if self.cancel.is_cancelled() {
+            return Err(CANCELLED.to_string());
+        }
+        Ok(())
     }
 
     async fn fetch(&self, at: &At<'_>) -> (Result<Vec<u8>, String>, f64, f64) {

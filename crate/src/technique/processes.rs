@@ -4,7 +4,7 @@ use std::collections::VecDeque;
 use futures::future::{join_all, select, Either, LocalBoxFuture};
 use futures::stream::{FuturesUnordered, StreamExt};
 
-use super::stages::{fetch_span, run_task, At, Awaiting};
+use super::stages::{fetch_span, run_task, At, Awaiting, Turns};
 use super::{
     finish, is_cancelled, report, Env, Job, Outcome, RunOutput, Technique, TechniqueKind, CANCELLED,
 };
@@ -62,7 +62,7 @@ pub async fn process_task_via(
     let budget = PixelBudget::new(job.budget_px);
     let hook = Awaiting {
         gate,
-        ..Awaiting::new(&link, job, env, false)
+        ..Awaiting::new(&link, job, env, Turns::Listen)
     };
     let at = At {
         clock: env.clock,

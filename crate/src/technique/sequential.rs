@@ -2,7 +2,7 @@ use std::cell::RefCell;
 
 use futures::future::LocalBoxFuture;
 
-use super::stages::{run_task, At, Awaiting};
+use super::stages::{run_task, At, Awaiting, Turns};
 use super::{finish, report, Env, Job, RunOutput, Technique, TechniqueKind};
 use crate::budget::PixelBudget;
 use crate::trace::Lane;
@@ -37,7 +37,14 @@ impl Technique for Sequential {
             let start = env.clock.now_us();
             let link = job.link();
             let budget = PixelBudget::new(job.budget_px);
-            let hook = Awaiting::new(&link, job, env, false);
+            // On the main thread nothing can be heard mid-task anyway; in a worker, a turn
+            // between bands lets a cancel message in.
+            let turns = if self.on_main {
+                Turns::Never
+            } else {
+                Turns::Listen
+            };
+            let hook = Awaiting::new(&link, job, env, turns);
             let spans = RefCell::new(Vec::with_capacity(job.tasks() as usize * 4));
             let mut outcomes = Vec::with_capacity(job.tasks() as usize);
             // explain:key

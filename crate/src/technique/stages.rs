@@ -61,6 +61,10 @@ pub(crate) trait Hook {
         at: &At<'_>,
     ) -> impl Future<Output = Result<Self::Held<'_>, String>>;
 
+    /// Between two bands of a long stage: stops the task if the run is cancelled, and may give
+    /// the thread's event loop a turn.
+    fn between(&self, at: &At<'_>) -> impl Future<Output = Result<(), String>>;
+
     /// Fetches the task's bytes: the result, and when the request held its connection, µs.
     fn fetch(&self, at: &At<'_>) -> impl Future<Output = (Result<Vec<u8>, String>, f64, f64)>;
 
@@ -97,10 +101,35 @@ pub(crate) async fn run_task<H: Hook>(
     drop(bytes);
     let small = stage(hook, at, Stage::Resize, || pipeline::resize(&px, spec)).await?;
     drop((px, pixels));
-    stage(hook, at, Stage::Encode, || {
-        pipeline::encode(&small, spec.effort)
-    })
-    .await
+    encode(hook, at, &small, spec).await
+}
+
+/// The encode stage, band by band ([`pipeline::Encoding`]): between bands the hook may stop the
+/// task (a cancel) or give the thread's event loop a turn. A stage cut short by a cancel is
+/// drawn as the work it did, not as a failure.
+async fn encode<H: Hook>(
+    hook: &H,
+    at: &At<'_>,
+    px: &pipeline::Pixels,
+    spec: &ThumbSpec,
+) -> Outcome {
+    let _held = hook.enter(Stage::Encode, at).await?;
+    let start_us = at.clock.now_us();
+    let result = async {
+        let mut encoding = pipeline::Encoding::new(px, spec.effort).map_err(text)?;
+        while !encoding.step().map_err(text)? {
+            hook.between(at).await?;
+        }
+        encoding.finish().map_err(text)
+    }
+    .await;
+    let error = result.as_ref().err().filter(|e| *e != CANCELLED).cloned();
+    at.push(Stage::Encode, State::Running, start_us, error);
+    result
+}
+
+fn text(e: impl Display) -> String {
+    e.to_string()
 }
 
 /// One stage: enter it through the hook, run `f`, record the span (with the error, if any).
@@ -178,6 +207,19 @@ pub(crate) fn fetch_span<T>(
     }
 }
 
+/// When an async task gives its thread's event loop a turn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Turns {
+    /// Never: the thread is frozen while the task computes (sequential on a page's main thread,
+    /// where a cancel can only be heard between tasks' awaits anyway).
+    Never,
+    /// Between the bands of a long stage only, so that a worker hears a cancel within a band:
+    /// its messages arrive through its event loop. No other task shares that thread.
+    Listen,
+    /// Before every stage, as cooperative tasks do, so that tasks interleave.
+    EveryStage,
+}
+
 /// The hook of async tasks: they await their fetch and the budget; cooperative ones also yield
 /// to the event loop before every stage, so tasks interleave and the page stays live.
 pub(crate) struct Awaiting<'a> {
@@ -189,25 +231,25 @@ pub(crate) struct Awaiting<'a> {
     pub clock: &'a dyn Clock,
     /// The thread's event loop.
     pub events: &'a dyn EventLoop,
-    /// Checked before every stage, and while waiting for the budget.
+    /// Checked before every stage, between bands, and while waiting for the budget.
     pub cancel: &'a Cancel,
-    /// Yield before every stage.
-    pub yields: bool,
+    /// When the task gives the event loop a turn.
+    pub turns: Turns,
     /// Where connection slots come from, when not from `link` (a process's coordinator).
     pub gate: Option<&'a dyn Gate>,
 }
 
 impl<'a> Awaiting<'a> {
-    /// The hook of a task on `env`'s thread, reaching images through `link`; `yields` gives
-    /// the event loop a turn before every stage (cooperative tasks).
-    pub(crate) fn new(link: &'a Link, job: &'a Job, env: &Env<'a>, yields: bool) -> Self {
+    /// The hook of a task on `env`'s thread, reaching images through `link`, giving the event
+    /// loop a turn as `turns` says.
+    pub(crate) fn new(link: &'a Link, job: &'a Job, env: &Env<'a>, turns: Turns) -> Self {
         Awaiting {
             link,
             source: job.source.as_ref(),
             clock: env.clock,
             events: env.events,
             cancel: env.cancel,
-            yields,
+            turns,
             gate: None,
         }
     }
@@ -221,8 +263,18 @@ impl Hook for Awaiting<'_> {
 
     // explain:begin awaiting
     async fn enter(&self, _stage: Stage, _at: &At<'_>) -> Result<(), String> {
-        if self.yields {
+        if self.turns == Turns::EveryStage {
             self.events.yield_now().await; // explain:key
+        }
+        if self.cancel.is_cancelled() {
+            return Err(CANCELLED.to_string());
+        }
+        Ok(())
+    }
+
+    async fn between(&self, _at: &At<'_>) -> Result<(), String> {
+        if self.turns == Turns::Listen {
+            self.events.yield_now().await;
         }
         if self.cancel.is_cancelled() {
             return Err(CANCELLED.to_string());

@@ -1,49 +1,176 @@
-//! A saved trace: a versioned file holding the runs of one session and what decided them.
+//! A saved recording: a versioned file holding everything needed to show a session's runs again
+//! exactly as recorded — configuration, N, each technique's status, build, trace and per-image
+//! outcome, the clock's resolution, a header saying where it was recorded, and optionally the
+//! thumbnails.
+//!
+//! The page saves it inside its Chrome Trace Event JSON, under the top-level key
+//! [`REPLAY_KEY`], written after `traceEvents`: the same file opens in Perfetto and replays on
+//! the page. Perfetto's JSON importer skips top-level keys it does not know (older versions stop
+//! reading at the first one, which is why the key comes last), and the Trace Event format
+//! counts extra top-level keys as metadata.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use thiserror::Error;
 
-use super::Trace;
+use super::{chrome_trace, Trace};
 use crate::config::Config;
+use crate::kind::TechniqueKind;
 
-/// The version of the [`TraceFile`] format this engine writes and reads.
-pub const TRACE_FILE_VERSION: u32 = 1;
+mod check;
+mod png64;
 
-/// Traces saved to a file, with what is needed to read them later: the configuration, the
-/// threads, the engine build and the clock's resolution.
+/// The version of the [`TraceFile`] format this engine writes and reads. Version 1 held traces
+/// only, without each run's status and outcomes: it cannot be replayed.
+pub const TRACE_FILE_VERSION: u32 = 2;
+
+/// The top-level key of a Chrome trace under which the page saves its [`TraceFile`].
+pub const REPLAY_KEY: &str = "interleave";
+
+/// Where and how a recording was made, as its banner shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Recording {
+    /// When the run began, ISO 8601 (UTC).
+    pub recorded: String,
+    /// The browser's `navigator.userAgent`.
+    pub user_agent: String,
+    /// The browser's `navigator.hardwareConcurrency`.
+    pub cores: u32,
+    /// Whether the page was cross-origin isolated (threads and 5 µs timers allowed).
+    pub isolated: bool,
+    /// The builds that ran techniques ("threaded", "plain", "page"), without repeats.
+    pub builds: Vec<String>,
+    /// The version of Interleave that recorded it.
+    pub made_by: String,
+}
+
+/// How a technique's run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunEnd {
+    /// It ran to the end.
+    Done,
+    /// The user stopped it (with its trace if it had started).
+    Cancelled,
+    /// It could not run to the end (see the reason).
+    Failed,
+    /// It cannot run in that browser context (see the reason).
+    Unavailable,
+}
+
+/// What one task (image) of a run produced.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "lowercase")]
+pub enum TaskOutcome {
+    /// A thumbnail of this size.
+    Made {
+        /// Width, px.
+        width: u32,
+        /// Height, px.
+        height: u32,
+    },
+    /// The image failed, for this reason.
+    Failed {
+        /// In plain words.
+        reason: String,
+    },
+    /// Stopped by cancellation before it was made.
+    Cancelled,
+}
+
+/// One technique's run, as recorded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecordedRun {
+    /// Which technique.
+    pub technique: TechniqueKind,
+    /// How it ended.
+    pub end: RunEnd,
+    /// Why it failed or was unavailable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Which build ran it: "threaded", "plain" or "page" (or "native" in tests).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<String>,
+    /// What ran when and where, if it started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<Trace>,
+    /// One outcome per task of the trace, in task order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tasks: Vec<TaskOutcome>,
+}
+
+/// A thumbnail saved with a recording (every technique makes the same bytes, so once per task).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SavedThumb {
+    /// The task (image) it was made from.
+    pub task: u32,
+    /// Width, px.
+    pub width: u32,
+    /// Height, px.
+    pub height: u32,
+    /// The PNG file, base64 in JSON.
+    #[serde(with = "png64")]
+    pub png: Vec<u8>,
+}
+
+/// A recorded session: what decided the runs, how each went, and where it was recorded.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TraceFile {
     /// The format's version: [`TRACE_FILE_VERSION`].
     pub version: u32,
-    /// When the file was made (the caller's choice of format, e.g. ISO 8601), if known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<String>,
+    /// Where and how it was recorded.
+    pub recording: Recording,
     /// The configuration the runs used.
     pub config: Config,
-    /// Threads (and processes) the parallel techniques had.
+    /// Threads (and processes) the parallel techniques had: the N of the run.
     pub threads: u32,
-    /// The engine build of the session: "threaded", "plain" or "native" (each trace also
-    /// records its own, in [`Trace::build`]).
-    pub build: String,
     /// The clock's resolution, µs (5 when cross-origin isolated, 100 when not).
     pub clock_resolution_us: f64,
-    /// The runs, in the order they ran.
-    pub traces: Vec<Trace>,
+    /// The name of each image of the batch, by task.
+    pub images: Vec<String>,
+    /// Each technique's run, in page order.
+    pub runs: Vec<RecordedRun>,
+    /// Thumbnails, if they were saved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub thumbnails: Vec<SavedThumb>,
 }
 
-/// Why a trace file could not be read.
+/// Why a trace file could not be read. Each message says what to do about it.
 #[derive(Debug, Error, PartialEq)]
 pub enum TraceFileError {
-    /// The file is not JSON, or not a trace file.
-    #[error("this is not a trace file: {0}")]
-    Malformed(String),
-    /// The file was written by a version of the format this engine cannot read.
+    /// The file is not JSON at all.
+    #[error("this file is not a trace exported by Interleave (it is not JSON: {0})")]
+    NotJson(String),
+    /// The file ends too early: it was cut off while saving or downloading.
+    #[error("this trace file is incomplete: it ends too early ({0}); export or download it again")]
+    Truncated(String),
+    /// A Chrome trace without a recording in it.
     #[error(
-        "this trace file has format version {found}, but this page reads version {supported}: \
-         open it with a matching version of the page"
+        "this is a Chrome trace without an Interleave recording in it (made by another tool, or \
+         by an earlier version of this page): Perfetto opens it, but it cannot be replayed here"
     )]
-    Version {
+    NoRecording,
+    /// JSON, but not a trace file, or one whose contents do not hold together.
+    #[error("this is not a usable Interleave trace file: {0}")]
+    Malformed(String),
+    /// Made by an older version of the format, which did not save what a replay needs.
+    #[error(
+        "this trace file has format version {found}, from an earlier version of Interleave that \
+         did not save what a replay needs (each run's outcome and where it was recorded); this \
+         page replays version {supported}"
+    )]
+    TooOld {
+        /// The file's version.
+        found: u64,
+        /// The version this engine reads.
+        supported: u32,
+    },
+    /// Made by a newer version of the format.
+    #[error(
+        "this trace file has format version {found}, from a newer version of Interleave; this \
+         page reads version {supported}: open it with the version that made it"
+    )]
+    TooNew {
         /// The file's version.
         found: u64,
         /// The version this engine reads.
@@ -52,45 +179,90 @@ pub enum TraceFileError {
 }
 
 impl TraceFile {
-    /// A file of `traces` in the current format, with no creation time.
-    pub fn new(
-        config: Config,
-        threads: u32,
-        build: &str,
-        clock_resolution_us: f64,
-        traces: Vec<Trace>,
-    ) -> TraceFile {
-        TraceFile {
-            version: TRACE_FILE_VERSION,
-            created: None,
-            config,
-            threads,
-            build: build.to_string(),
-            clock_resolution_us,
-            traces,
-        }
+    /// The traces of the runs that started, in page order.
+    pub fn traces(&self) -> impl Iterator<Item = &Trace> {
+        self.runs.iter().filter_map(|r| r.trace.as_ref())
     }
 
-    /// The file as JSON.
+    /// The file alone, as JSON.
     pub fn to_json(&self) -> Result<String, TraceFileError> {
         serde_json::to_string(self).map_err(|e| TraceFileError::Malformed(e.to_string()))
     }
 
-    /// Reads a file written by [`to_json`](Self::to_json); a file of another version is
-    /// refused, with a clear error, before its contents are read.
+    /// The Chrome Trace Event JSON of the runs (see [`chrome_trace`]) with the file under
+    /// [`REPLAY_KEY`], after the events.
+    pub fn to_chrome_json(&self) -> Result<String, TraceFileError> {
+        #[derive(Serialize)]
+        struct Chrome<'a> {
+            #[serde(rename = "displayTimeUnit")]
+            display_time_unit: &'a Value,
+            #[serde(rename = "traceEvents")]
+            trace_events: &'a Value,
+            interleave: &'a TraceFile,
+        }
+        let traces: Vec<Trace> = self.traces().cloned().collect();
+        let chrome = chrome_trace(&traces);
+        serde_json::to_string(&Chrome {
+            display_time_unit: &chrome["displayTimeUnit"],
+            trace_events: &chrome["traceEvents"],
+            interleave: self,
+        })
+        .map_err(|e| TraceFileError::Malformed(e.to_string()))
+    }
+
+    /// Reads a file written by [`to_chrome_json`](Self::to_chrome_json) or
+    /// [`to_json`](Self::to_json). A file of another version is refused before its contents
+    /// are read; one whose contents do not hold together (outcomes that do not match the
+    /// traces, unknown lanes or images, times that are not numbers) is refused too, so the
+    /// page never draws nonsense.
     pub fn from_json(json: &str) -> Result<TraceFile, TraceFileError> {
-        let value: Value =
-            serde_json::from_str(json).map_err(|e| TraceFileError::Malformed(e.to_string()))?;
-        let version = value
+        let mut value: Value = serde_json::from_str(json).map_err(|e| match e.classify() {
+            serde_json::error::Category::Eof => TraceFileError::Truncated(e.to_string()),
+            serde_json::error::Category::Syntax if looks_cut_off(json) => {
+                TraceFileError::Truncated(e.to_string())
+            }
+            _ => TraceFileError::NotJson(e.to_string()),
+        })?;
+        let Some(object) = value.as_object_mut() else {
+            return Err(TraceFileError::Malformed(
+                "it is JSON, but not an object".into(),
+            ));
+        };
+        let file = match object.remove(REPLAY_KEY) {
+            Some(inner) => inner,
+            None if object.contains_key("traceEvents") => return Err(TraceFileError::NoRecording),
+            None => value,
+        };
+        let version = file
             .get("version")
             .and_then(Value::as_u64)
             .ok_or_else(|| TraceFileError::Malformed("it has no format version".into()))?;
-        if version != u64::from(TRACE_FILE_VERSION) {
-            return Err(TraceFileError::Version {
+        let supported = TRACE_FILE_VERSION;
+        if version < u64::from(supported) {
+            return Err(TraceFileError::TooOld {
                 found: version,
-                supported: TRACE_FILE_VERSION,
+                supported,
             });
         }
-        serde_json::from_value(value).map_err(|e| TraceFileError::Malformed(e.to_string()))
+        if version > u64::from(supported) {
+            return Err(TraceFileError::TooNew {
+                found: version,
+                supported,
+            });
+        }
+        let file: TraceFile =
+            serde_json::from_value(file).map_err(|e| TraceFileError::Malformed(e.to_string()))?;
+        file.check().map_err(TraceFileError::Malformed)?;
+        Ok(file)
     }
 }
+
+/// Whether text that failed to parse looks like the start of a longer JSON document: an object
+/// opened and never closed (a download cut short, whose last byte split a token).
+fn looks_cut_off(json: &str) -> bool {
+    let trimmed = json.trim();
+    trimmed.starts_with('{') && !trimmed.ends_with('}')
+}
+
+#[cfg(test)]
+mod tests;

@@ -16,7 +16,10 @@ mod validate;
 
 pub use chrome::{chrome_trace, FLOW_NAME, IN_FLIGHT_COUNTER, PAGE_THREAD};
 pub use csv::{results_csv, run_figures, spans_csv, RunFigures};
-pub use file::{TraceFile, TraceFileError, TRACE_FILE_VERSION};
+pub use file::{
+    RecordedRun, Recording, RunEnd, SavedThumb, TaskOutcome, TraceFile, TraceFileError, REPLAY_KEY,
+    TRACE_FILE_VERSION,
+};
 pub use scene::{
     axis_ticks, stage_colour, timeline_scene, Anchor, Fill, Group, Line, Rect, Scene, Shape,
     Stroke, Text, TextPart, FONT_FAMILY, FONT_SIZE, STARTUP_COLOUR,

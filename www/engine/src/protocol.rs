@@ -66,7 +66,7 @@ pub enum ToWorker {
         /// The task request.
         id: RequestId,
     },
-    /// Stop request `id` at the next stage boundary and answer it with what is done.
+    /// Stop request `id` at the next stage boundary or band and answer it with what is done.
     Cancel {
         /// The request to stop.
         id: RequestId,

@@ -3,7 +3,7 @@
 use std::rc::Rc;
 
 use gloo_events::EventListener;
-use interleave::config::{Config, Link};
+use interleave::config::{Config, Link, Present};
 use interleave::technique::TechniqueKind;
 use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
@@ -13,13 +13,18 @@ use super::controls::Controls;
 use super::embed::Embed;
 use super::exports::Exports;
 use super::gallery::Gallery;
+use super::import_trace::{self, ImportTrace};
 use super::isolation::IsolationNotice;
+use super::isolation_status::IsolationStatus;
 use super::legend::Legend;
 use super::notices::Notices;
+use super::presenter::Presenter;
+use super::primer::Primer;
+use super::recording_banner::RecordingBanner;
 use super::share::Share;
 use super::summary::{self, Summary};
 use super::technique_card::TechniqueCard;
-use crate::runtime::{browser, Runtime};
+use crate::runtime::{browser, replay, Runtime};
 use crate::state::{Action, Phase, State};
 
 /// The whole page.
@@ -33,28 +38,53 @@ pub fn App() -> Html {
         }
     });
     let runtime = use_memo((), |_| Runtime::new());
+    // Read before the link is rewritten from the configuration (the effects below).
+    let trace_at_start = use_memo((), |_| replay::trace_param());
 
     use_effect_with(state.phase.run_state(), |s| browser::set_run_state(s));
-    use_effect_with(state.query(), |q| browser::set_query(q));
+    // The link follows the configuration and the view (presenter mode and its step are part of
+    // the configuration); a recording named by the link stays in it while it is shown.
+    let trace_url = state.replay.as_ref().and_then(|r| r.url.clone());
+    use_effect_with((state.query(), trace_url), |(q, url)| {
+        browser::set_query(&replay::with_trace(q, url.as_deref()))
+    });
 
-    let run = {
+    // Runs the given techniques (all chosen ones: a whole run; fewer: presenter mode's `R`,
+    // which keeps the others' results).
+    let run_some = {
         let state = state.clone();
         let runtime = runtime.clone();
-        Callback::from(move |_: ()| {
+        Callback::from(move |kinds: Vec<TechniqueKind>| {
             if state.phase.busy() {
                 return;
             }
             let dispatch = state.dispatcher();
-            dispatch.dispatch(Action::Start);
+            if kinds == state.config.techniques {
+                dispatch.dispatch(Action::Start);
+            } else {
+                dispatch.dispatch(Action::StartSome(kinds.clone()));
+            }
             // The run keeps its own copy of the configuration (the form is locked meanwhile),
             // without the previous run's results, which would otherwise live on through it.
             let snapshot = Rc::new(State {
                 runs: Vec::new(),
+                config: Config {
+                    techniques: kinds,
+                    ..state.config.clone()
+                },
                 ..(*state).clone()
             });
             let runtime = runtime.clone();
             wasm_bindgen_futures::spawn_local(async move { runtime.run(snapshot, dispatch).await });
         })
+    };
+    let run = {
+        let chosen = state.config.techniques.clone();
+        run_some.reform(move |_: ()| chosen.clone())
+    };
+    let on_present = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |p: Present| dispatch.dispatch(Action::Present(p)))
     };
     let cancel = {
         let dispatch = state.dispatcher();
@@ -83,9 +113,14 @@ pub fn App() -> Html {
     {
         let run = run.clone();
         let autorun = state.config.autorun;
+        let dispatch = state.dispatcher();
+        let trace = (*trace_at_start).clone();
         use_effect_with((), move |_| {
-            if autorun {
-                run.emit(());
+            // A recording is shown instead of running anything.
+            match trace {
+                Some(url) => import_trace::open_url(url, dispatch),
+                None if autorun => run.emit(()),
+                None => {}
             }
         });
     }
@@ -101,6 +136,10 @@ pub fn App() -> Html {
     let on_clear_files = {
         let dispatch = state.dispatcher();
         Callback::from(move |_| dispatch.dispatch(Action::ClearFiles))
+    };
+    let on_leave = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |_| dispatch.dispatch(Action::LeaveReplay))
     };
     let on_dismiss = {
         let dispatch = state.dispatcher();
@@ -119,12 +158,6 @@ pub fn App() -> Html {
             dispatch.dispatch(Action::ToggleExplain(kind))
         })
     };
-    if state.view.embed {
-        return html! {
-            <Embed state={state.clone()} on_run={run} on_cancel={cancel} on_config={on_config}
-                on_rows={on_rows} on_explain={on_explain} on_dismiss={on_dismiss} />
-        };
-    }
     let link = Link {
         config: state.config.clone(),
         view: state.view.clone(),
@@ -133,10 +166,41 @@ pub fn App() -> Html {
     let names = Rc::new(state.image_names());
     let threads = state.threads();
 
+    // Presenter mode wins over the embed layout: `present=1` is a speaker's explicit choice of
+    // one step at a time, made for a 16:9 screen too, while `embed` only compacts the full page.
+    if state.config.present.on {
+        return html! {
+            <>
+                <Notices notices={state.notices.clone()} on_dismiss={on_dismiss} />
+                <Presenter state={Rc::new((*state).clone())} status={status_text(&state)}
+                    on_present={on_present} on_run={run_some} on_cancel={cancel} on_config={on_config} on_rows={on_rows} />
+            </>
+        };
+    }
+    if state.view.embed {
+        return html! {
+            <Embed state={state.clone()} on_run={run} on_cancel={cancel} on_config={on_config}
+                on_rows={on_rows} on_explain={on_explain} on_dismiss={on_dismiss} />
+        };
+    }
+    // Cooperative tasks are set against a parallel run: concurrency is not parallelism.
+    let parallel = state
+        .finished(TechniqueKind::Threads)
+        .or_else(|| state.finished(TechniqueKind::Processes))
+        .cloned();
+    let present = {
+        let on_present = on_present.clone();
+        Callback::from(move |_: MouseEvent| on_present.emit(Present { on: true, step: 0 }))
+    };
+
     html! {
         <main>
             <header>
                 <Share link={link} />
+                <button class="present-toggle" data-testid="presenter-enter" onclick={present}
+                    title="One step at a time, in large type: the primer, each technique, the summary (?present=1)">
+                    { "Presenter mode" }
+                </button>
                 <h1>{ "Interleave" }</h1>
                 <p class="tagline">
                     { "One batch of images — fetched, decoded, resized, encoded — made into thumbnails by \
@@ -148,7 +212,12 @@ pub fn App() -> Html {
                 </p>
             </header>
             <IsolationNotice reason={state.caps.threads_unavailable.clone()} />
+            if let Some(replay) = &state.replay {
+                <RecordingBanner replay={replay.clone()} on_leave={on_leave} />
+            }
             <Notices notices={state.notices.clone()} on_dismiss={on_dismiss} />
+            <IsolationStatus busy={state.phase.busy()} />
+            <Primer config={state.config.clone()} threads={threads} busy={state.phase.busy()} on_config={on_config.clone()} />
             <Controls
                 config={state.config.clone()}
                 caps={state.caps.clone()}
@@ -161,7 +230,8 @@ pub fn App() -> Html {
                 refused={state.refused.clone()}
                 on_clear_files={on_clear_files}
             />
-            <p class="status" data-testid="run-status">{ status_text(&state) }</p>
+            <ImportTrace busy={state.phase.busy()} error={state.import_error.clone()} dispatch={state.dispatcher()} />
+            <p class="status" data-testid="run-status" role="status" aria-live="polite">{ status_text(&state) }</p>
             <Summary rows={summary::rows(&state)} />
             <Legend />
             <section class="techniques">
@@ -181,6 +251,7 @@ pub fn App() -> Html {
                         on_rows={on_rows.clone()}
                         on_explain={on_explain.clone()}
                         said_at_top={state.caps.threads_unavailable.clone()}
+                        contrast={(*kind == TechniqueKind::Cooperative).then(|| parallel.clone()).flatten()}
                     />
                 }) }
             </section>
@@ -188,6 +259,7 @@ pub fn App() -> Html {
                 finished={state.runs.iter().filter_map(|(_, s)| s.finished().cloned()).collect::<Vec<_>>()}
                 names={names.clone()}
                 busy={state.phase.busy()}
+                session={(!state.phase.busy()).then(|| Rc::new((*state).clone()))}
             />
             <Gallery finished={state.runs.iter().find_map(|(_, s)| s.finished().cloned())} names={names} />
             <footer>
@@ -204,6 +276,11 @@ pub fn App() -> Html {
 
 /// What the run is doing, in a sentence.
 pub(super) fn status_text(state: &State) -> String {
+    if state.replay.is_some() {
+        return "A recording, shown as it was measured: hover a bar for its details; speedups are \
+                against sequential in the recorded run. Press Run to measure this configuration here."
+            .into();
+    }
     match &state.phase {
         Phase::Idle => "Ready. Press Run to run every chosen technique on the batch.".into(),
         Phase::Starting => "Starting workers and warming up (an untimed run on two images)…".into(),
@@ -218,7 +295,7 @@ pub(super) fn status_text(state: &State) -> String {
                 "Running techniques one after another, so they never compete for cores…".into()
             }
         }
-        Phase::Cancelling => "Cancelling: every lane stops at its next stage…".into(),
+        Phase::Cancelling => "Cancelling: every lane is stopping…".into(),
         Phase::Cancelled => {
             "Cancelled. What ran until then is kept and marked cancelled; press Run to start again."
                 .into()

@@ -3,7 +3,7 @@
 use interleave::budget::DEFAULT_BUDGET_PX;
 use interleave::config::{Config, Preset};
 use interleave::images::SampleSet;
-use interleave::pipeline::{Effort, MAX_IMAGE_PIXELS, MAX_SIDE};
+use interleave::pipeline::{Effort, Kernel, MAX_IMAGE_PIXELS, MAX_SIDE};
 use interleave::technique::TechniqueKind;
 use web_sys::{FileList, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -78,8 +78,10 @@ fn own_files(list: Option<FileList>) -> (Vec<OwnFile>, Vec<String>) {
     let Some(list) = list else {
         return Default::default();
     };
+    // Trace files are left to the page, which opens them as recordings.
     let (images, others): (Vec<_>, Vec<_>) = (0..list.length())
         .filter_map(|i| list.get(i))
+        .filter(|f| !crate::runtime::replay::is_trace_file(f))
         .partition(looks_like_image);
     let images = images
         .into_iter()
@@ -183,7 +185,10 @@ pub fn Controls(props: &Props) -> Html {
             e.prevent_default();
             // The batch of a run in progress does not change.
             if !busy {
-                on_files.emit(own_files(e.data_transfer().and_then(|d| d.files())));
+                let (files, refused) = own_files(e.data_transfer().and_then(|d| d.files()));
+                if !files.is_empty() || !refused.is_empty() {
+                    on_files.emit((files, refused));
+                }
             }
         })
     };
@@ -223,6 +228,14 @@ pub fn Controls(props: &Props) -> Html {
                     <select data-testid="input-effort" onchange={select("effort")}>
                         { for Effort::ALL.iter().map(|e| html! {
                             <option value={e.id()} selected={c.effort == *e}>{ e.id() }</option>
+                        }) }
+                    </select>
+                </label>
+                <label title="Which code resizes: the same Lanczos3 filter, with SIMD or in plain floating point. A better algorithm can beat a second core.">
+                    { "Resize kernel" }
+                    <select data-testid="input-kernel" onchange={select("kernel")}>
+                        { for Kernel::ALL.iter().map(|k| html! {
+                            <option value={k.id()} selected={c.kernel == *k} title={k.describe()}>{ k.id() }</option>
                         }) }
                     </select>
                 </label>
@@ -267,7 +280,7 @@ pub fn Controls(props: &Props) -> Html {
                 { if props.busy { "Running…" } else { "Run" } }
             </button>
             if props.busy {
-                <button class="cancel" data-testid="cancel-button" title="Stop every lane at its next stage (Esc)"
+                <button class="cancel" data-testid="cancel-button" title="Stop every lane: within a few ms in workers, at the next stage on the main thread (Esc)"
                     onclick={props.on_cancel.reform(|_: MouseEvent| ())}>
                     { "Cancel" }
                 </button>

@@ -68,7 +68,8 @@ pub fn Explain(props: &Props) -> Html {
     }
 }
 
-fn view_snippet(snippet: &Snippet) -> Html {
+/// One snippet of code, highlighted, its deciding lines marked.
+pub fn view_snippet(snippet: &Snippet) -> Html {
     let text = snippet.text();
     let lines = tokenize_lines(&text);
     html! {

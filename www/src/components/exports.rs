@@ -3,11 +3,11 @@
 
 use std::rc::Rc;
 
-use interleave::trace::{chrome_trace, results_csv, spans_csv, timeline_scene, write_svg, Trace};
+use interleave::trace::{results_csv, spans_csv, timeline_scene, write_svg, Trace};
 use yew::prelude::*;
 
-use crate::runtime::{browser, canvas};
-use crate::state::Finished;
+use crate::runtime::{browser, canvas, replay};
+use crate::state::{Finished, State};
 
 /// Props of [`Exports`].
 #[derive(Properties, PartialEq)]
@@ -18,6 +18,8 @@ pub struct Props {
     pub names: Rc<Vec<String>>,
     /// Whether a run is in progress: exports describe a finished run only.
     pub busy: bool,
+    /// The session the trace file records (none while a run is in progress).
+    pub session: Option<Rc<State>>,
 }
 
 /// What the last export saved, shown under the buttons.
@@ -66,9 +68,39 @@ pub fn Exports(props: &Props) -> Html {
             }
         })
     };
-    let on_trace = file("interleave-trace.json", "application/json", |t, _| {
-        chrome_trace(t).to_string()
-    });
+    let with_thumbs = use_state(|| true);
+    let on_trace = {
+        let (session, saved, with_thumbs) = (props.session.clone(), saved.clone(), *with_thumbs);
+        Callback::from(move |_: MouseEvent| {
+            let Some(session) = &session else { return };
+            let name = "interleave-trace.json";
+            let made = replay::record(session, with_thumbs)
+                .to_chrome_json()
+                .map_err(|e| e.to_string())
+                .and_then(|json| {
+                    browser::download(name, json.as_bytes(), "application/json")
+                        .map(|()| json.len())
+                        .map_err(|e| format!("{e:?}"))
+                });
+            saved.set(Some(Saved {
+                text: match made {
+                    Ok(bytes) => format!(
+                        "Saved {name} ({}): it opens in Perfetto, and replays here.",
+                        size_text(bytes)
+                    ),
+                    Err(e) => format!("Could not save the trace: {e}"),
+                },
+                size: None,
+            }));
+        })
+    };
+    let on_thumbs = {
+        let with_thumbs = with_thumbs.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            with_thumbs.set(input.checked());
+        })
+    };
     let on_svg = file("interleave-timeline.svg", "image/svg+xml", |t, _| {
         write_svg(&timeline_scene(t))
     });
@@ -102,9 +134,13 @@ pub fn Exports(props: &Props) -> Html {
         <section class="results" data-testid="exports">
             <div class="export-buttons">
                 <button data-testid="export-trace" disabled={off} onclick={on_trace}
-                    title="Chrome Trace Event JSON: open it in ui.perfetto.dev or chrome://tracing">
+                    title="Chrome Trace Event JSON: open it in ui.perfetto.dev or chrome://tracing, or replay it on this page">
                     { "Export trace (JSON)" }
                 </button>
+                <label class="toggle export-thumbs" title="Save the thumbnails in the trace file too, so that a replay shows them (a larger file)">
+                    <input type="checkbox" data-testid="export-thumbs" checked={*with_thumbs} onchange={on_thumbs} />
+                    { "with thumbnails" }
+                </label>
                 <button data-testid="export-svg" disabled={off} onclick={on_svg}
                     title="The timelines of this run, stacked on one time axis, as a self-contained SVG">
                     { "Timeline (SVG)" }

@@ -46,6 +46,7 @@ pub fn Gallery(props: &Props) -> Html {
                 .thumbs
                 .iter()
                 .filter_map(|t| t.as_ref().ok())
+                .filter(|t| !t.png.is_empty())
                 .collect();
             match zip(&thumbs) {
                 Ok(bytes) => {
@@ -59,7 +60,12 @@ pub fn Gallery(props: &Props) -> Html {
             }
         })
     };
-    let ok = finished.made();
+    // A recording may leave the thumbnails out: only their sizes are known.
+    let ok = finished
+        .thumbs
+        .iter()
+        .filter(|t| t.as_ref().is_ok_and(|t| !t.png.is_empty()))
+        .count();
     html! {
         <section class="gallery-section">
             <h2>{ "Thumbnails" }</h2>
@@ -70,6 +76,11 @@ pub fn Gallery(props: &Props) -> Html {
                 { for finished.thumbs.iter().enumerate().map(|(i, t)| {
                     let name = props.names.get(i).cloned().unwrap_or_else(|| format!("image {i}"));
                     match t {
+                        Ok(thumb) if thumb.png.is_empty() => html! {
+                            <div class="thumb-error cancelled" data-testid="thumb-unsaved" data-name={name.clone()}>
+                                <strong>{ name }</strong>{ format!(" {} × {} px, not saved in the recording", thumb.width, thumb.height) }
+                            </div>
+                        },
                         Ok(thumb) => html! {
                             <figure class="thumb" title={name.clone()}>
                                 <ThumbCanvas thumb={thumb.clone()} name={Rc::<str>::from(name.as_str())} />

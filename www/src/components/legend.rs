@@ -29,7 +29,7 @@ pub fn Legend() -> Html {
         }
     };
     html! {
-        <div class="legend" data-testid="legend">
+        <div class="legend" id="legend" data-testid="legend">
             <p>
                 <strong>{ "Stages " }</strong>
                 { for [Stage::Fetch, Stage::Decode, Stage::Resize, Stage::Encode, Stage::Transfer]
@@ -38,10 +38,16 @@ pub fn Legend() -> Html {
             </p>
             <p>
                 <strong>{ "States " }</strong>
-                { swatch("#777", "running", "running (on a core)") }
-                { swatch("#777", "blocked", "blocked (waiting on I/O)") }
-                { swatch("#777", "ready", "ready (could run: waiting for a core, the lock, a turn, a connection or memory)") }
+                <span data-state="running">{ swatch("#777", "running", "running") }<em>{ "on a core, computing a stage" }</em></span>
+                <span data-state="ready">{ swatch("#777", "ready", "ready") }<em>{ "runnable, but waiting for a core, the lock or its turn (or a connection, or memory)" }</em></span>
+                <span data-state="blocked">{ swatch("#777", "blocked", "blocked") }<em>{ "waiting on I/O: the request is in flight" }</em></span>
                 <span class="failed-key">{ "red outline: the stage failed" }</span>
+            </p>
+            <p>
+                <strong>{ "Switches " }</strong>
+                <span data-concept="switch"><b>{ "context switch" }</b><em>{ "a lane sets an unfinished task aside to run another (cooperative tasks, at each await)" }</em></span>
+                <span data-concept="handoff"><b>{ "lock hand-off" }</b><em>{ "the global lock passes from one thread to another" }</em></span>
+                <span class="muted">{ "Counted per lane under each card, with what they cost." }</span>
             </p>
         </div>
     }

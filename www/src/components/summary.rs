@@ -64,13 +64,39 @@ fn caveat(rows: &[Row]) -> Option<&'static str> {
 pub struct Props {
     /// The finished techniques.
     pub rows: Vec<Row>,
+    /// Larger text and rows, for presenter mode.
+    #[prop_or_default]
+    pub large: bool,
 }
 
-const WIDTH: f64 = 820.0;
-const LABEL: f64 = 230.0;
-const BARS: f64 = 380.0;
-const ROW: f64 = 26.0;
-const TOP: f64 = 18.0;
+/// Where things go, in the chart's units (px at its natural size).
+struct Geometry {
+    width: f64,
+    label: f64,
+    bars: f64,
+    row: f64,
+    top: f64,
+    /// From a row's top to its text's baseline.
+    text: f64,
+}
+
+const NORMAL: Geometry = Geometry {
+    width: 820.0,
+    label: 230.0,
+    bars: 380.0,
+    row: 26.0,
+    top: 18.0,
+    text: 15.0,
+};
+/// Presenter mode: 18 px and up at 1280 px wide, where the chart is drawn about 1:1.
+const LARGE: Geometry = Geometry {
+    width: 1180.0,
+    label: 340.0,
+    bars: 520.0,
+    row: 40.0,
+    top: 30.0,
+    text: 26.0,
+};
 
 /// The chart; nothing before any technique finished.
 #[function_component]
@@ -80,25 +106,27 @@ pub fn Summary(props: &Props) -> Html {
         return Html::default();
     }
     let best = winner(rows);
+    let g = if props.large { &LARGE } else { &NORMAL };
+    let (width, label, bars, row, top) = (g.width, g.label, g.bars, g.row, g.top);
     let longest = rows.iter().map(|r| r.wall_us).fold(1.0, f64::max);
-    let x = |us: f64| LABEL + BARS * us / longest;
-    let height = TOP + ROW * rows.len() as f64 + 4.0;
+    let x = |us: f64| label + bars * us / longest;
+    let height = top + row * rows.len() as f64 + 4.0;
     let baseline = rows
         .iter()
         .find(|r| r.kind == TechniqueKind::Sequential)
         .map(|r| x(r.wall_us));
     let winner_name = best.map_or("none", |k| k.label());
     html! {
-        <section class="summary" data-testid="summary">
+        <section class={classes!("summary", props.large.then_some("large"))} id="summary" data-testid="summary">
             <h2>{ "Summary: wall time, shorter is faster" }</h2>
-            <svg viewBox={format!("0 0 {WIDTH} {height}")} role="img"
+            <svg viewBox={format!("0 0 {width} {height}")} role="img"
                 aria-label={format!("Wall time of each technique; fastest: {winner_name}")}>
                 if let Some(bx) = baseline {
-                    <line class="baseline" x1={fmt(bx)} x2={fmt(bx)} y1="12" y2={fmt(height)} />
-                    <text class="baseline-label" x={fmt(bx)} y="10" text-anchor="middle">{ "sequential = 1×" }</text>
+                    <line class="baseline" x1={fmt(bx)} x2={fmt(bx)} y1={fmt(top - 6.0)} y2={fmt(height)} />
+                    <text class="baseline-label" x={fmt(bx)} y={fmt(top - 8.0)} text-anchor="middle">{ "sequential = 1×" }</text>
                 }
                 { for rows.iter().enumerate().map(|(i, r)| {
-                    let y = TOP + ROW * i as f64;
+                    let y = top + row * i as f64;
                     let won = best == Some(r.kind);
                     let speed = r.speedup.map_or("speedup n/a".to_string(), |s| format!("{s:.2}×"));
                     let value = format!("{:.0} ms · {speed}{}", r.wall_us / 1000.0, if won { " · fastest" } else { "" });
@@ -108,9 +136,9 @@ pub fn Summary(props: &Props) -> Html {
                             data-speedup={r.speedup.map(|s| format!("{s:.3}"))}
                             data-winner={won.to_string()}
                             class={classes!(won.then_some("winner"))}>
-                            <text class="name" x={fmt(LABEL - 8.0)} y={fmt(y + 15.0)} text-anchor="end">{ r.kind.label() }</text>
-                            <rect class="bar" x={fmt(LABEL)} y={fmt(y + 3.0)} width={fmt(x(r.wall_us) - LABEL)} height={fmt(ROW - 8.0)} rx="2" />
-                            <text class="value" x={fmt(x(r.wall_us) + 6.0)} y={fmt(y + 15.0)}>{ value }</text>
+                            <text class="name" x={fmt(label - 8.0)} y={fmt(y + g.text)} text-anchor="end">{ r.kind.label() }</text>
+                            <rect class="bar" x={fmt(label)} y={fmt(y + 3.0)} width={fmt(x(r.wall_us) - label)} height={fmt(row - 8.0)} rx="2" />
+                            <text class="value" x={fmt(x(r.wall_us) + 6.0)} y={fmt(y + g.text)}>{ value }</text>
                         </g>
                     }
                 }) }

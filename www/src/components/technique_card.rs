@@ -2,12 +2,15 @@
 
 use std::rc::Rc;
 
+use interleave::explain::{contrast, snippets};
+use interleave::stats::efficiency;
 use interleave::technique::{TechniqueKind, CANCELLED};
 use interleave::trace::{Stage, Trace};
 use yew::prelude::*;
 
-use super::explain::Explain;
+use super::explain::{view_snippet, Explain};
 use super::ideal::IdealLine;
+use super::switches::SwitchesLine;
 use super::timeline::{Rows, Timeline};
 use crate::state::{Finished, RunStatus};
 
@@ -40,9 +43,20 @@ pub struct Props {
     pub on_explain: Callback<TechniqueKind>,
     /// Why threads are unavailable, as the page's notice at the top already says: not repeated.
     pub said_at_top: Option<String>,
+    /// Presenter mode: no title (the step has it), the code beside the figures, large type.
+    #[prop_or_default]
+    pub present: bool,
+    /// A parallel run (threads, else processes) to set this one against, for cooperative
+    /// tasks: concurrency is not parallelism.
+    #[prop_or_default]
+    pub contrast: Option<Rc<Finished>>,
+    /// Why this technique cannot run here, known before it is run (threads without isolation).
+    #[prop_or_default]
+    pub unavailable: Option<String>,
 }
 
-fn describe(kind: TechniqueKind, n: u32) -> String {
+/// The technique in one paragraph (the card's, and presenter mode's).
+pub fn describe(kind: TechniqueKind, n: u32) -> String {
     match kind {
         TechniqueKind::Sequential => "One image after another in a worker: fetch, wait for it, then decode, resize \
             and encode. The baseline every speedup is measured against."
@@ -75,11 +89,22 @@ pub fn TechniqueCard(props: &Props) -> Html {
     let (by_task, explained, kind) = (props.by_image, props.explained, props.kind);
     let explain_toggle = props.on_explain.reform(move |_: MouseEvent| kind);
     let id = props.kind.id();
+    let caption = use_memo(
+        (props.status.finished().cloned(), props.contrast.clone()),
+        |(run, other)| Some(contrast(&run.as_ref()?.trace, &other.as_ref()?.trace)),
+    );
     let body = match &props.status {
-        RunStatus::Waiting => html! { <p class="muted">{ "Waiting." }</p> },
+        RunStatus::Waiting => match &props.unavailable {
+            Some(why) if props.present => html! {
+                <p class="unavailable" data-testid={format!("unavailable-{id}")}>{ "Unavailable here. " }{ why }</p>
+            },
+            _ => html! { <p class="muted">{ "Waiting." }</p> },
+        },
         RunStatus::Running { done, total } => html! {
             <p>
-                <progress data-testid={format!("progress-{id}")} max={total.to_string()} value={done.to_string()} />
+                <progress data-testid={format!("progress-{id}")} max={total.to_string()} value={done.to_string()}
+                    role="progressbar" aria-label={format!("{}: images done", props.kind.label())}
+                    aria-valuemin="0" aria-valuemax={total.to_string()} aria-valuenow={done.to_string()} />
                 { format!(" {done} of {total} images") }
             </p>
         },
@@ -123,6 +148,13 @@ pub fn TechniqueCard(props: &Props) -> Html {
                 .collect();
             let toggle = props.on_rows.reform(move |_: MouseEvent| kind);
             let rows = if by_task { Rows::Tasks } else { Rows::Lanes };
+            let lanes = trace.lanes.len().max(1) as u32;
+            // Efficiency is speedup ÷ lanes: one lane has nothing to share.
+            let efficient = match props.speedup {
+                Some(s) if lanes > 1 => format!("{:.0} %", 100.0 * efficiency(s, lanes)),
+                Some(_) => "— (1 lane)".into(),
+                None => "—".into(),
+            };
             html! {
                 <>
                     if cancelled {
@@ -141,6 +173,8 @@ pub fn TechniqueCard(props: &Props) -> Html {
                             title="Sequential (worker) wall time ÷ this wall time, same batch, same run">
                             { props.speedup.map(|s| format!("{s:.2}×")).unwrap_or_else(|| "—".into()) }
                         </dd>
+                        <dt title="Speedup ÷ lanes: how well the lanes were used">{ "Efficiency" }</dt>
+                        <dd data-testid={format!("efficiency-{id}")}>{ efficient }</dd>
                         <dt title="Counts threads, not cores: with more threads than cores, they take turns on the cores">{ "Stages at once" }</dt>
                         <dd title="Most stages running at the same instant, on any thread">{ trace.max_parallelism() }</dd>
                         <dt>{ "Waits at once" }</dt>
@@ -152,13 +186,17 @@ pub fn TechniqueCard(props: &Props) -> Html {
                         <dt title="Summed over lanes: with N lanes busy, N ms per ms of wall time">{ "CPU time, summed" }</dt>
                         <dd>{ format!("{:.0} ms", Stage::CPU.iter().fold(0.0, |total, &s| total + stage_ms(trace, s))) }</dd>
                     </dl>
-                    if !cancelled {
+                    <SwitchesLine run={f.clone()} />
+                    if !cancelled && !props.present {
                         <IdealLine run={f.clone()} connections={props.connections} />
                     }
-                    <button class="small" data-testid={format!("rows-{id}")} onclick={toggle}>
+                    <button class="small rows" data-testid={format!("rows-{id}")} onclick={toggle}>
                         { if by_task { "Show by thread" } else { "Show by image" } }
                     </button>
-                    <Timeline run={f.clone()} axis_us={props.axis_us} rows={rows} />
+                    <Timeline run={f.clone()} axis_us={props.axis_us} rows={rows} large={props.present} />
+                    if let Some(caption) = caption.as_ref() {
+                        <p class="contrast" data-testid="contrast">{ caption }</p>
+                    }
                     if !retired.is_empty() {
                         <ul class="error" data-testid={format!("retired-{id}")}>
                             { for retired.iter().map(|r| html! { <li>{ r }</li> }) }
@@ -176,8 +214,22 @@ pub fn TechniqueCard(props: &Props) -> Html {
         RunStatus::Done(f) if f.made() == 0 && !f.thumbs.is_empty() => "failed",
         other => other.word(),
     };
+    if props.present {
+        let code = snippets(props.kind);
+        return html! {
+            <article class="card present" id={format!("technique-{id}")} data-testid={format!("technique-{id}")}
+                data-status={props.status.word()}>
+                <p class="describe">{ describe(props.kind, props.threads) }</p>
+                <div class="code" data-testid={format!("code-{id}")} tabindex="0"
+                    aria-label={format!("The code that runs {}", props.kind.label())}>
+                    { for code.iter().map(view_snippet) }
+                </div>
+                { body }
+            </article>
+        };
+    }
     html! {
-        <article class="card" data-testid={format!("technique-{id}")} data-status={props.status.word()}>
+        <article class="card" id={format!("technique-{id}")} data-testid={format!("technique-{id}")} data-status={props.status.word()}>
             <h2>
                 { props.kind.label() }<span class={classes!("badge", badge)}>{ badge }</span>
                 <button class="small explain-toggle" data-testid={format!("explain-toggle-{id}")}

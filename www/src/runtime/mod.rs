@@ -4,8 +4,10 @@
 pub mod browser;
 pub mod canvas;
 pub mod clipboard;
+pub mod isolation;
 mod main_thread;
 mod processes;
+pub mod replay;
 pub mod signal;
 pub mod workers;
 
@@ -122,7 +124,7 @@ impl Runtime {
         }
     }
 
-    /// Asks the run in progress to stop: every lane stops at its next stage boundary; what is
+    /// Asks the run in progress to stop: every lane stops at its next stage boundary or band; what is
     /// done is kept and marked cancelled.
     pub fn cancel(&self) {
         if let Some(stop) = self.stop.borrow().as_ref() {

@@ -40,7 +40,8 @@ pub struct Deadline {
     pub silence_ms: f64,
 }
 
-/// After a cancel, the longest wait for a worker to stop at a stage boundary, ms.
+/// After a cancel, the longest wait for a worker to stop (it stops within a band of a long
+/// stage, a few ms; one that does not answer by then is terminated), ms.
 const CANCEL_GRACE_MS: f64 = 1_000.0;
 /// How often a waiting request checks its deadline, ms.
 const TICK_MS: u32 = 100;
@@ -170,7 +171,7 @@ impl WorkerBridge {
     }
 
     /// Runs `kind` on the configured job in the worker; `cancel` stops it at the next stage
-    /// boundary, and it answers with what it did until then.
+    /// boundary or band, and it answers with what it did until then.
     pub async fn run(
         &self,
         kind: TechniqueKind,

@@ -1,3 +1,4 @@
+mod bands;
 mod limits;
 mod processes;
 
