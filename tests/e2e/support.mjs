@@ -19,8 +19,13 @@
 //   explain-toggle-<id> (aria-expanded), explain-<id> (the open panel), describe-<id> (its
 //   text), code-<id> (code[data-path] blocks of .line spans, .line.key marked),
 //   summary (the chart), summary-<id> (data-wall-us, data-speedup, data-winner), summary-caveat,
+//   isolation-notice (why threads are unavailable, once at the top), copy-link,
+//   copy-link-status, copy-link-field (the link, selected, where the clipboard refused),
+//   embed-button, embed-dialog, embed-snippet (the <iframe> text), embed-size, embed-autorun,
+//   embed-copy, embed-status, embed-close; in the embed layout (?embed=1): embed,
+//   embed-preset, open-full, explain-close (and the card ids above on its compact rows),
 //   isolation-status (data-state: installing|ready|refused; only on a host that sends no
-//   isolation headers, while threads wait for the service worker — with its reload button)
+//   isolation headers, while threads wait for the service worker — with its reload button),
 //   efficiency-<id>, switches-<id> (data-count: context switches and lock hand-offs in all,
 //   data-handoffs), contrast (cooperative against a parallel run), primer,
 //   presenter-enter, presenter (presenter mode), presenter-step (data-step), presenter-title,
@@ -85,6 +90,8 @@ export async function serve({ isolated, csp = CSP, bare = false, folder = "/", f
       if (isolated) {
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
         headers["Cross-Origin-Embedder-Policy"] = "require-corp";
+        // As Trunk.toml's serve headers: isolation even where COOP cannot give it (Chromium 137+).
+        headers["Document-Isolation-Policy"] = "isolate-and-require-corp";
       }
       if (bare) for (const name of Object.keys(headers)) if (name !== "Content-Type") delete headers[name];
       res.writeHead(200, headers).end(body);

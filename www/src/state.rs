@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use interleave::config::{Config, Notice, Present};
+use interleave::config::{Config, Link, Notice, Present, View};
 use interleave::measure::{Frames, MemoryUse};
 use interleave::technique::{TechniqueKind, CANCELLED};
 use interleave::trace::Trace;
@@ -189,6 +189,8 @@ pub struct State {
     pub refused: Vec<String>,
     /// Every timed run of each technique in this session.
     pub repeats: Session,
+    /// How the run is shown (also in the URL).
+    pub view: View,
     /// The recording shown, if the page shows one instead of live runs.
     pub replay: Option<Rc<Replay>>,
     /// Why the last trace file could not be opened (what was shown stays).
@@ -230,6 +232,11 @@ pub enum Action {
     AllDone,
     /// The run could not go on.
     Failed(String),
+    /// The user switched a timeline between by thread and by image (allowed during a run, as
+    /// is every change of view: nothing it measures changes).
+    ToggleRows(TechniqueKind),
+    /// The user opened or closed a technique's Explain panel.
+    ToggleExplain(TechniqueKind),
     /// A recording was opened: show it instead of live runs.
     Replay(Box<Loaded>),
     /// A trace file could not be opened.
@@ -251,9 +258,19 @@ impl State {
             refused: Vec::new(),
             repeats: session(&config),
             config,
+            view: View::default(),
             replay: None,
             import_error: None,
         }
+    }
+
+    /// The query string of the link that reproduces this configuration and view.
+    pub fn query(&self) -> String {
+        Link {
+            config: self.config.clone(),
+            view: self.view.clone(),
+        }
+        .to_query()
     }
 
     /// Paths of the batch's sample images relative to the page (when it uses no own files).
@@ -448,6 +465,8 @@ impl Reducible for State {
             }
             Action::AllDone => s.phase = Phase::Done,
             Action::Failed(reason) => s.phase = Phase::Failed(reason),
+            Action::ToggleRows(kind) => s.view = s.view.toggle_rows(kind),
+            Action::ToggleExplain(kind) => s.view = s.view.toggle_explain(kind),
             // A run in progress keeps its results: the page refuses to open a file meanwhile.
             Action::Replay(loaded) => {
                 if s.phase.busy() {

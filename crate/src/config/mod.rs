@@ -17,6 +17,8 @@ use crate::technique::TechniqueKind;
 
 mod preset;
 pub use preset::Preset;
+mod view;
+pub use view::{Link, View};
 mod present;
 pub use present::{Present, Step};
 
@@ -244,6 +246,8 @@ impl Config {
                         }
                     };
                 }
+                // How the run is shown: read by `View::from_query`.
+                k if view::PARAMS.contains(&k) => {}
                 // The service worker's opt-out, read by www/coi.js before the page starts.
                 "coi" => {}
                 "present" | "step" => config.present.read(&key, value, &mut note),

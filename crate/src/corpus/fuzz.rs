@@ -6,7 +6,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
-use crate::config::Config;
+use crate::config::Link;
 use crate::pipeline::{self, thumbnail_size, ThumbSpec, MAX_IMAGE_PIXELS};
 
 /// One input that broke a promise.
@@ -233,11 +233,14 @@ pub fn fuzz_pipeline(seeds: &[Vec<u8>], seed: u64, budget: Budget, limit: Durati
     report
 }
 
-/// Random and mutated query strings: `from_query` must not panic, and the configuration it
-/// reads must survive `to_query` unchanged and without notices.
+/// Random and mutated query strings: `from_query` must not panic, and the link (configuration
+/// and view) it reads must survive `to_query` unchanged and without notices.
 pub fn fuzz_query(seed: u64, budget: Budget) -> Report {
-    const KEYS: [&str; 14] = [
+    const KEYS: [&str; 17] = [
         "v",
+        "by-image",
+        "explain",
+        "embed",
         "techniques",
         "threads",
         "images",
@@ -293,8 +296,8 @@ pub fn fuzz_query(seed: u64, budget: Budget) -> Report {
         }
         let q = String::from_utf8_lossy(&bytes).into_owned();
         let outcome = catch_unwind(|| {
-            let (c, _) = Config::from_query(&q);
-            let (again, notices) = Config::from_query(&c.to_query());
+            let (c, _) = Link::from_query(&q);
+            let (again, notices) = Link::from_query(&c.to_query());
             (c, again, notices)
         });
         match outcome {

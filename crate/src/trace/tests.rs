@@ -61,6 +61,24 @@ fn overlap_on_one_lane_is_rejected() {
 }
 
 #[test]
+fn a_span_that_took_no_time_where_the_next_starts_is_no_overlap() {
+    // Task 1 failed at once (its decode refused) at 30 µs, then task 0 started at the same
+    // instant of a coarse clock; task 0's spans are listed first, as a pool concatenates them.
+    let mut spans = whole_task(0, 0, 30.0);
+    let mut refused = span(0, 1, Stage::Decode, 30.0, 30.0);
+    refused.error = Some("too large".into());
+    spans.push(refused);
+    assert_eq!(trace(spans.clone(), 2).validate(&[Stage::Decode]), Ok(()));
+    // A span that took no time inside another is still an overlap.
+    spans.last_mut().unwrap().start_us = 35.0;
+    spans.last_mut().unwrap().end_us = 35.0;
+    assert!(matches!(
+        trace(spans, 2).validate(&[Stage::Decode]),
+        Err(TraceError::Overlap { .. })
+    ));
+}
+
+#[test]
 fn missing_repeated_or_unordered_stages_are_rejected() {
     let mut spans = whole_task(0, 0, 0.0);
     spans.pop();

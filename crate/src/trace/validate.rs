@@ -104,7 +104,13 @@ impl Trace {
             by_lane.entry(s.lane).or_default().push(s);
         }
         for (lane, mut spans) in by_lane {
-            spans.sort_by(|a, b| a.start_us.total_cmp(&b.start_us));
+            // By start, then end: a span that took no time (an image refused at once) at the
+            // instant the next one starts is before it, not inside it, whatever the task order.
+            spans.sort_by(|a, b| {
+                a.start_us
+                    .total_cmp(&b.start_us)
+                    .then(a.end_us.total_cmp(&b.end_us))
+            });
             for pair in spans.windows(2) {
                 if pair[1].start_us < pair[0].end_us {
                     return Err(TraceError::Overlap {

@@ -3,22 +3,25 @@
 use std::rc::Rc;
 
 use gloo_events::EventListener;
-use interleave::config::{Config, Present};
+use interleave::config::{Config, Link, Present};
 use interleave::technique::TechniqueKind;
 use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
 use super::controls::Controls;
+use super::embed::Embed;
 use super::exports::Exports;
 use super::gallery::Gallery;
 use super::import_trace::{self, ImportTrace};
+use super::isolation::IsolationNotice;
 use super::isolation_status::IsolationStatus;
 use super::legend::Legend;
 use super::notices::Notices;
 use super::presenter::Presenter;
 use super::primer::Primer;
 use super::recording_banner::RecordingBanner;
+use super::share::Share;
 use super::summary::{self, Summary};
 use super::technique_card::TechniqueCard;
 use crate::repeats;
@@ -29,17 +32,21 @@ use crate::state::{Action, Phase, State};
 #[function_component]
 pub fn App() -> Html {
     let state = use_reducer(|| {
-        let (config, notices) = Config::from_query(&browser::query());
-        State::new(config, notices, browser::capabilities())
+        let (link, notices) = Link::from_query(&browser::query());
+        State {
+            view: link.view,
+            ..State::new(link.config, notices, browser::capabilities())
+        }
     });
     let runtime = use_memo((), |_| Runtime::new());
     // Read before the link is rewritten from the configuration (the effects below).
     let trace_at_start = use_memo((), |_| replay::trace_param());
 
     use_effect_with(state.phase.run_state(), |s| browser::set_run_state(s));
-    // A recording named by the link stays in it while it is shown.
+    // The link follows the configuration and the view (presenter mode and its step are part of
+    // the configuration); a recording named by the link stays in it while it is shown.
     let trace_url = state.replay.as_ref().and_then(|r| r.url.clone());
-    use_effect_with((state.config.to_query(), trace_url), |(q, url)| {
+    use_effect_with((state.query(), trace_url), |(q, url)| {
         browser::set_query(&replay::with_trace(q, url.as_deref()))
     });
 
@@ -139,17 +146,42 @@ pub fn App() -> Html {
         let dispatch = state.dispatcher();
         Callback::from(move |_| dispatch.dispatch(Action::DismissNotices))
     };
+    // Stable across renders, so cards re-render only when their own props change.
+    let on_rows = {
+        let dispatch = state.dispatcher();
+        use_callback((), move |kind, _| {
+            dispatch.dispatch(Action::ToggleRows(kind))
+        })
+    };
+    let on_explain = {
+        let dispatch = state.dispatcher();
+        use_callback((), move |kind, _| {
+            dispatch.dispatch(Action::ToggleExplain(kind))
+        })
+    };
+    let link = Link {
+        config: state.config.clone(),
+        view: state.view.clone(),
+    };
     let axis = state.time_axis_us();
     let names = Rc::new(state.image_names());
     let threads = state.threads();
 
+    // Presenter mode wins over the embed layout: `present=1` is a speaker's explicit choice of
+    // one step at a time, made for a 16:9 screen too, while `embed` only compacts the full page.
     if state.config.present.on {
         return html! {
             <>
                 <Notices notices={state.notices.clone()} on_dismiss={on_dismiss} />
                 <Presenter state={Rc::new((*state).clone())} status={status_text(&state)}
-                    on_present={on_present} on_run={run_some} on_cancel={cancel} on_config={on_config} />
+                    on_present={on_present} on_run={run_some} on_cancel={cancel} on_config={on_config} on_rows={on_rows} />
             </>
+        };
+    }
+    if state.view.embed {
+        return html! {
+            <Embed state={state.clone()} on_run={run} on_cancel={cancel} on_config={on_config}
+                on_rows={on_rows} on_explain={on_explain} on_dismiss={on_dismiss} />
         };
     }
     // Cooperative tasks are set against a parallel run: concurrency is not parallelism.
@@ -165,6 +197,7 @@ pub fn App() -> Html {
     html! {
         <main>
             <header>
+                <Share link={link} />
                 <button class="present-toggle" data-testid="presenter-enter" onclick={present}
                     title="One step at a time, in large type: the primer, each technique, the summary (?present=1)">
                     { "Presenter mode" }
@@ -179,6 +212,7 @@ pub fn App() -> Html {
                        requests to this page's own server." }
                 </p>
             </header>
+            <IsolationNotice reason={state.caps.threads_unavailable.clone()} />
             if let Some(replay) = &state.replay {
                 <RecordingBanner replay={replay.clone()} on_leave={on_leave} />
             }
@@ -219,6 +253,11 @@ pub fn App() -> Html {
                             let (dispatch, kind) = (state.dispatcher(), *kind);
                             Callback::from(move |k| dispatch.dispatch(Action::ShowRun(kind, k)))
                         }}
+                        by_image={state.view.shows_by_image(*kind)}
+                        explained={state.view.explain == Some(*kind)}
+                        on_rows={on_rows.clone()}
+                        on_explain={on_explain.clone()}
+                        said_at_top={state.caps.threads_unavailable.clone()}
                         contrast={(*kind == TechniqueKind::Cooperative).then(|| parallel.clone()).flatten()}
                     />
                 }) }
@@ -243,7 +282,8 @@ pub fn App() -> Html {
     }
 }
 
-fn status_text(state: &State) -> String {
+/// What the run is doing, in a sentence.
+pub(super) fn status_text(state: &State) -> String {
     if state.replay.is_some() {
         return "A recording, shown as it was measured: hover a bar for its details; speedups are \
                 against sequential in the recorded run. Press Run to measure this configuration here."

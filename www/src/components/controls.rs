@@ -42,6 +42,22 @@ fn with_param(config: &Config, param: &str, value: &str) -> Config {
     Config::from_query(&q.finish()).0
 }
 
+/// A number field's value in `config`, as the form shows it (`threads`: empty for one per core).
+fn field(config: &Config, param: &str) -> String {
+    let n = &config.network;
+    match param {
+        "threads" => config.threads.map(|t| t.to_string()).unwrap_or_default(),
+        "images" => config.images.to_string(),
+        "thumb" => config.thumb.to_string(),
+        "latency" => n.latency_ms.to_string(),
+        "jitter" => n.jitter_ms.to_string(),
+        "bandwidth" => n.bandwidth_mbps.to_string(),
+        "connections" => n.connections.to_string(),
+        "seed" => config.seed.to_string(),
+        _ => String::new(),
+    }
+}
+
 /// Kinds of image the engine reads.
 const ACCEPT: &str = "image/jpeg,image/png,image/gif,image/webp";
 
@@ -92,15 +108,20 @@ pub fn Controls(props: &Props) -> Html {
                   value: String,
                   placeholder: String,
                   title: &'static str| {
-        let edit = edit(param);
+        let (config, on_change) = (c.clone(), props.on_change.clone());
         let onchange = Callback::from(move |e: Event| {
-            let value = e.target_unchecked_into::<HtmlInputElement>().value();
+            let input = e.target_unchecked_into::<HtmlInputElement>();
+            let value = input.value();
             let value = if value.trim().is_empty() && param == "threads" {
                 "auto".into()
             } else {
                 value
             };
-            edit.emit(value);
+            let fixed = with_param(&config, param, &value);
+            // The field shows what is used (a clamped value), even when that equals the last
+            // one, which a re-render would leave as typed.
+            input.set_value(&field(&fixed, param));
+            on_change.emit(fixed);
         });
         html! {
             <label title={title}>

@@ -2,11 +2,16 @@
 
 pub mod app;
 pub mod controls;
+pub mod embed;
+pub mod embed_dialog;
+pub mod embed_row;
+pub mod embed_summary;
 pub mod explain;
 pub mod exports;
 pub mod gallery;
 pub mod ideal;
 pub mod import_trace;
+pub mod isolation;
 pub mod isolation_status;
 pub mod legend;
 pub mod memory;
@@ -16,6 +21,7 @@ pub mod primer;
 pub mod recording_banner;
 pub mod responsiveness;
 pub mod run_picker;
+pub mod share;
 pub mod summary;
 pub mod switches;
 pub mod technique_card;

@@ -34,6 +34,8 @@ pub struct Props {
     pub on_cancel: Callback<()>,
     /// A new configuration (a preset from the primer).
     pub on_config: Callback<Config>,
+    /// Switches a technique's timeline between by thread and by image (the page's view).
+    pub on_rows: Callback<TechniqueKind>,
 }
 
 /// What `R` runs at `step`: on a technique's step, that technique, after sequential when
@@ -163,7 +165,7 @@ pub fn Presenter(props: &Props) -> Html {
         Step::Primer => primer_step(props),
         Step::Technique(i) => chosen
             .get(i)
-            .map(|&kind| technique_step(state, i, kind))
+            .map(|&kind| technique_step(state, i, kind, &props.on_rows))
             .unwrap_or_default(),
         Step::Summary => summary_step(state),
     };
@@ -236,7 +238,12 @@ fn primer_step(props: &Props) -> Html {
     }
 }
 
-fn technique_step(state: &State, i: usize, kind: TechniqueKind) -> Html {
+fn technique_step(
+    state: &State,
+    i: usize,
+    kind: TechniqueKind,
+    on_rows: &Callback<TechniqueKind>,
+) -> Html {
     let Some((_, status)) = state.runs.iter().find(|(k, _)| *k == kind) else {
         return Html::default();
     };
@@ -268,6 +275,11 @@ fn technique_step(state: &State, i: usize, kind: TechniqueKind) -> Html {
                 present=true
                 contrast={contrast}
                 unavailable={unavailable}
+                by_image={state.view.shows_by_image(kind)}
+                explained=false
+                on_rows={on_rows.clone()}
+                on_explain={Callback::noop()}
+                said_at_top={None::<String>}
             />
             if matches!(status, RunStatus::Waiting) {
                 <p class="muted hint">{ hint(state, i, kind) }</p>

@@ -43,6 +43,16 @@ pub struct Props {
     /// The user chose which run to see (presenter mode shows the median run, with no picker).
     #[prop_or_default]
     pub on_show: Callback<usize>,
+    /// Its timeline has one row per image (else one per thread).
+    pub by_image: bool,
+    /// Its Explain panel is open.
+    pub explained: bool,
+    /// Switches the timeline between by thread and by image.
+    pub on_rows: Callback<TechniqueKind>,
+    /// Opens or closes the Explain panel.
+    pub on_explain: Callback<TechniqueKind>,
+    /// Why threads are unavailable, as the page's notice at the top already says: not repeated.
+    pub said_at_top: Option<String>,
     /// Presenter mode: no title (the step has it), the code beside the figures, large type.
     #[prop_or_default]
     pub present: bool,
@@ -86,12 +96,8 @@ pub fn describe(kind: TechniqueKind, n: u32) -> String {
 /// The card.
 #[function_component]
 pub fn TechniqueCard(props: &Props) -> Html {
-    let by_task = use_state(|| props.kind == TechniqueKind::Cooperative);
-    let explained = use_state(|| false);
-    let explain_toggle = {
-        let explained = explained.clone();
-        Callback::from(move |_: MouseEvent| explained.set(!*explained))
-    };
+    let (by_task, explained, kind) = (props.by_image, props.explained, props.kind);
+    let explain_toggle = props.on_explain.reform(move |_: MouseEvent| kind);
     let id = props.kind.id();
     let runs = &props.runs;
     let caption = use_memo(
@@ -121,6 +127,11 @@ pub fn TechniqueCard(props: &Props) -> Html {
                 <p class="muted">{ format!("Run {} so far: {:.0} ms.", runs.runs.len(), r.run.trace.wall_us() / 1000.0) }</p>
             }
             </>
+        },
+        RunStatus::Unavailable(why) if props.said_at_top.as_ref() == Some(why) => html! {
+            <p class="unavailable" data-testid={format!("unavailable-{id}")}>
+                { "Unavailable here: this page is not cross-origin isolated (see the note at the top)." }
+            </p>
         },
         RunStatus::Unavailable(why) => html! {
             <p class="unavailable" data-testid={format!("unavailable-{id}")}>{ "Unavailable here. " }{ why }</p>
@@ -155,11 +166,8 @@ pub fn TechniqueCard(props: &Props) -> Html {
                     })
                 })
                 .collect();
-            let toggle = {
-                let by_task = by_task.clone();
-                Callback::from(move |_: MouseEvent| by_task.set(!*by_task))
-            };
-            let rows = if *by_task { Rows::Tasks } else { Rows::Lanes };
+            let toggle = props.on_rows.reform(move |_: MouseEvent| kind);
+            let rows = if by_task { Rows::Tasks } else { Rows::Lanes };
             // The figure is the median of the complete runs; the timeline is the run shown.
             let spread = runs.spread();
             let wall_us = spread.map_or(trace.wall_us(), |s| s.median);
@@ -218,7 +226,7 @@ pub fn TechniqueCard(props: &Props) -> Html {
                     }
                     <div class="timeline-tools">
                         <button class="small rows" data-testid={format!("rows-{id}")} onclick={toggle}>
-                            { if *by_task { "Show by thread" } else { "Show by image" } }
+                            { if by_task { "Show by thread" } else { "Show by image" } }
                         </button>
                         if !props.present {
                             <RunPicker kind={props.kind} runs={runs.clone()} on_show={props.on_show.clone()} />
@@ -270,11 +278,11 @@ pub fn TechniqueCard(props: &Props) -> Html {
                 <button class="small explain-toggle" data-testid={format!("explain-toggle-{id}")}
                     aria-expanded={explained.to_string()} aria-controls={format!("explain-{id}")}
                     onclick={explain_toggle}>
-                    { if *explained { "Hide the explanation" } else { "Explain: description and code" } }
+                    { if explained { "Hide the explanation" } else { "Explain: description and code" } }
                 </button>
             </h2>
             <p class="describe">{ describe(props.kind, props.threads) }</p>
-            if *explained {
+            if explained {
                 <Explain
                     kind={props.kind}
                     run={props.status.finished().cloned()}

@@ -64,23 +64,24 @@ pub fn capabilities() -> Capabilities {
         .as_ref()
         .and_then(|w| w.top().ok().flatten().map(|top| top != *w))
         .unwrap_or(true);
+    // Said once at the top of the page: both conditions, the one that applies here first.
+    let headers = "this page's server must send Cross-Origin-Opener-Policy: same-origin and \
+        Cross-Origin-Embedder-Policy: require-corp (or Document-Isolation-Policy: \
+        isolate-and-require-corp, in Chromium 137+)";
+    let embedder = "the embedding page must itself be cross-origin isolated and give the \
+        iframe allow=\"cross-origin-isolated\"";
     let threads_unavailable = if isolated && shared_memory {
         None
     } else if framed {
-        Some(
-            "Threads need shared memory, which a page only gets when cross-origin isolated. This \
-             page is embedded in a frame that is not: the embedding page must be isolated too and \
-             give the frame allow=\"cross-origin-isolated\". Open the page on its own to run threads; \
-             the other techniques work here."
-                .into(),
-        )
+        Some(format!(
+            "Threads need shared memory, which the browser gives only to a cross-origin isolated \
+             page. This page is in a frame: {embedder}; and {headers}."
+        ))
     } else {
-        Some(
-            "Threads need shared memory, which a page only gets when cross-origin isolated, and \
-             this server did not send the headers for it (Cross-Origin-Opener-Policy: same-origin \
-             and Cross-Origin-Embedder-Policy: require-corp). `cargo xtask serve` sends them."
-                .into(),
-        )
+        Some(format!(
+            "Threads need shared memory, which the browser gives only to a cross-origin isolated \
+             page: {headers} (`cargo xtask serve` does); in a frame, {embedder} too."
+        ))
     };
     Capabilities {
         cores,

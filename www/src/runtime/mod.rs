@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod canvas;
+pub mod clipboard;
 mod engine;
 mod frames;
 pub mod isolation;
