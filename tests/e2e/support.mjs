@@ -40,7 +40,12 @@
 //   repeat-<id>-<k> (k from 1; data-wall-us, aria-pressed, class cancelled; disabled until run),
 //   frame-gap-<id> (data-ms: the longest main-thread frame gap, data-dropped, data-long-tasks),
 //   memory-<id> (data-bytes: peak wasm memory, data-end-bytes, data-instances,
-//   data-largest-bytes),
+//   data-largest-bytes), predicted-<id> (data-us: the ideal schedule's wall),
+//   scaling (the N sweep's panel), sweep-run (its button), sweep-progress (data-done,
+//   data-total), amdahl-chart (data-points, data-max-n, data-cores), sweep-point-<id>-<n>
+//   (data-workers, data-speedup, data-wall-us, data-oversubscribed), serial-fraction (data-value
+//   0–1, data-min, data-max: the first swept technique's), serial-fraction-<id> (data-value),
+//   sweep-skipped-<id> (why a technique was not swept), sweep-io-bound,
 // where <id> is sequential, sequential-main, threads, gil, cooperative or processes.
 // and the document root's data-run-state: idle|running|done|failed|cancelled, and data-coi
 // (www/coi.js: isolated|installing|ready|refused|off|framed|unsupported).

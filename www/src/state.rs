@@ -2,15 +2,19 @@
 
 use std::rc::Rc;
 
-use interleave::config::{Config, Link, Notice, Present, View};
+use interleave::config::{Config, Link, Notice, View};
 use interleave::technique::TechniqueKind;
 use yew::Reducible;
 
 use crate::repeats::{self, session, Repeat, Runs, Session};
 mod replay;
 mod run;
+pub mod sweep;
 pub use replay::{Loaded, Replay};
 pub use run::{Finished, OwnFile, RunStatus, Thumb};
+use sweep::Sweep;
+mod action;
+pub use action::Action;
 
 /// What the browser offers.
 #[derive(Clone, Debug, PartialEq)]
@@ -85,54 +89,8 @@ pub struct State {
     pub replay: Option<Rc<Replay>>,
     /// Why the last trace file could not be opened (what was shown stays).
     pub import_error: Option<String>,
-}
-
-/// Everything that changes the state.
-pub enum Action {
-    /// The user changed the configuration.
-    Configure(Config),
-    /// The user dismissed the notices.
-    DismissNotices,
-    /// A run was started.
-    Start,
-    /// A run of only these techniques was started (presenter mode's `R`): the others keep
-    /// their results.
-    StartSome(Vec<TechniqueKind>),
-    /// Presenter mode was entered, left or stepped: the view changes, the results stay.
-    Present(Present),
-    /// The user asked the run to stop.
-    Cancel,
-    /// The run stopped after a cancel.
-    Cancelled,
-    /// Workers are ready; techniques start.
-    Started,
-    /// The user added images of their own (and these files, not images, were refused).
-    AddFiles(Vec<OwnFile>, Vec<String>),
-    /// The user went back to the sample images.
-    ClearFiles,
-    /// A technique made progress.
-    Progress(TechniqueKind, u32, u32),
-    /// A technique finished, failed or could not run.
-    Settled(TechniqueKind, RunStatus),
-    /// A timed run of a technique ended: complete, or cancelled part-way (`false`).
-    Measured(TechniqueKind, Rc<Finished>, bool),
-    /// The user chose which run of a technique to see.
-    ShowRun(TechniqueKind, usize),
-    /// Every technique has settled.
-    AllDone,
-    /// The run could not go on.
-    Failed(String),
-    /// The user switched a timeline between by thread and by image (allowed during a run, as
-    /// is every change of view: nothing it measures changes).
-    ToggleRows(TechniqueKind),
-    /// The user opened or closed a technique's Explain panel.
-    ToggleExplain(TechniqueKind),
-    /// A recording was opened: show it instead of live runs.
-    Replay(Box<Loaded>),
-    /// A trace file could not be opened.
-    ImportFailed(String),
-    /// Back from a recording to live runs (with the recorded configuration).
-    LeaveReplay,
+    /// The last N sweep of this configuration, if any.
+    pub sweep: Option<Rc<Sweep>>,
 }
 
 impl State {
@@ -151,6 +109,7 @@ impl State {
             view: View::default(),
             replay: None,
             import_error: None,
+            sweep: None,
         }
     }
 
@@ -259,6 +218,14 @@ impl Reducible for State {
             }
         }
         let mut s = (*self).clone();
+        // A sweep's runs report progress as runs do: it is the sweep's, not the cards'.
+        let action = match (action, s.sweep.as_mut().filter(|w| w.running)) {
+            (Action::Progress(_, done, total), Some(w)) => {
+                Rc::make_mut(w).progress(done, total);
+                return Rc::new(s);
+            }
+            (action, _) => action,
+        };
         match action {
             // The controls are locked while a run is in progress: results always describe the
             // configuration (and link) shown.
@@ -266,11 +233,9 @@ impl Reducible for State {
                 if s.phase.busy() {
                     return self;
                 }
-                s.runs = waiting(&config);
-                s.repeats = session(&config);
-                s.phase = Phase::Idle;
                 s.config = config;
                 s.replay = None;
+                fresh(&mut s);
             }
             Action::DismissNotices => s.notices.clear(),
             Action::Start => {
@@ -279,7 +244,13 @@ impl Reducible for State {
                 s.runs = waiting(&s.config);
                 s.repeats = session(&s.config);
                 s.phase = Phase::Starting;
+                s.sweep = s.sweep.take().filter(|_| !s.config.sweep);
             }
+            Action::StartSweep => {
+                s.sweep = None;
+                s.phase = Phase::Starting;
+            }
+            Action::Sweep(step) => Rc::make_mut(s.sweep.get_or_insert_default()).step(step),
             Action::StartSome(kinds) => {
                 let planned = s.config.repeats;
                 for kind in kinds {
@@ -301,16 +272,17 @@ impl Reducible for State {
                     s.phase = Phase::Cancelling;
                 }
             }
-            Action::Cancelled => s.phase = Phase::Cancelled,
+            Action::Cancelled => {
+                s.phase = Phase::Cancelled;
+                stop_sweep(&mut s);
+            }
             // Another batch: results of the last one would be shown under the new names.
             Action::AddFiles(files, refused) => {
                 if !s.phase.busy() {
                     s.own.extend(files);
                     s.refused = refused;
                     s.replay = None;
-                    s.runs = waiting(&s.config);
-                    s.repeats = session(&s.config);
-                    s.phase = Phase::Idle;
+                    fresh(&mut s);
                 }
             }
             Action::ClearFiles => {
@@ -318,9 +290,7 @@ impl Reducible for State {
                     s.own.clear();
                     s.refused.clear();
                     s.replay = None;
-                    s.runs = waiting(&s.config);
-                    s.repeats = session(&s.config);
-                    s.phase = Phase::Idle;
+                    fresh(&mut s);
                 }
             }
             Action::Progress(kind, done, total) => {
@@ -353,8 +323,14 @@ impl Reducible for State {
                     }
                 }
             }
-            Action::AllDone => s.phase = Phase::Done,
-            Action::Failed(reason) => s.phase = Phase::Failed(reason),
+            Action::AllDone => {
+                s.phase = Phase::Done;
+                stop_sweep(&mut s);
+            }
+            Action::Failed(reason) => {
+                s.phase = Phase::Failed(reason);
+                stop_sweep(&mut s);
+            }
             Action::ToggleRows(kind) => s.view = s.view.toggle_rows(kind),
             Action::ToggleExplain(kind) => s.view = s.view.toggle_explain(kind),
             // A run in progress keeps its results: the page refuses to open a file meanwhile.
@@ -362,18 +338,31 @@ impl Reducible for State {
                 if s.phase.busy() {
                     return self;
                 }
+                s.sweep = None;
                 replay::open(&mut s, *loaded);
             }
             Action::ImportFailed(why) => s.import_error = Some(why),
             Action::LeaveReplay => {
                 if s.replay.take().is_some() {
-                    s.runs = waiting(&s.config);
-                    s.repeats = session(&s.config);
-                    s.phase = Phase::Idle;
+                    fresh(&mut s);
                 }
             }
         }
         Rc::new(s)
+    }
+}
+
+/// No results: another configuration, batch or recording.
+fn fresh(s: &mut State) {
+    s.runs = waiting(&s.config);
+    s.repeats = session(&s.config);
+    s.phase = Phase::Idle;
+    s.sweep = None;
+}
+
+fn stop_sweep(s: &mut State) {
+    if let Some(w) = s.sweep.as_mut() {
+        Rc::make_mut(w).running = false;
     }
 }
 

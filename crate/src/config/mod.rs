@@ -56,6 +56,10 @@ pub struct Config {
     /// Timed runs of each technique after the warm-up: the page shows their median and spread.
     #[serde(default = "default_repeats")]
     pub repeats: u32,
+    /// After the run, sweep N: threads and processes at every N from 1 to twice the cores,
+    /// for the scaling chart (Amdahl's law next to the measured speedups).
+    #[serde(default)]
+    pub sweep: bool,
 }
 
 fn default_repeats() -> u32 {
@@ -78,6 +82,7 @@ impl Default for Config {
             autorun: false,
             repeats: default_repeats(),
             present: Present::default(),
+            sweep: false,
         }
     }
 }
@@ -234,18 +239,9 @@ impl Config {
                         ranged("repeats", value, REPEATS, default_repeats(), &mut note);
                 }
                 "autorun" => {
-                    config.autorun = match value {
-                        "1" | "true" | "" => true,
-                        "0" | "false" => false,
-                        _ => {
-                            note(
-                                "autorun",
-                                format!("“{value}” is not 0 or 1; not starting by itself"),
-                            );
-                            false
-                        }
-                    };
+                    config.autorun = flag("autorun", value, "not starting by itself", &mut note)
                 }
+                "sweep" => config.sweep = flag("sweep", value, "no N sweep", &mut note),
                 // How the run is shown: read by `View::from_query`.
                 k if view::PARAMS.contains(&k) => {}
                 // The service worker's opt-out, read by www/coi.js before the page starts.
@@ -301,8 +297,24 @@ impl Config {
         if self.autorun {
             q.append_pair("autorun", "1");
         }
+        if self.sweep {
+            q.append_pair("sweep", "1");
+        }
         self.present.write(&mut q);
         q.finish()
+    }
+}
+
+/// Parses an on/off parameter (`1`, `true` or nothing; `0` or `false`); anything else is off,
+/// with a notice that says what off means here.
+fn flag(param: &str, value: &str, off: &str, note: &mut impl FnMut(&str, String)) -> bool {
+    match value {
+        "1" | "true" | "" => true,
+        "0" | "false" => false,
+        _ => {
+            note(param, format!("“{value}” is not 0 or 1; {off}"));
+            false
+        }
     }
 }
 

@@ -29,6 +29,7 @@ fn every_field_round_trips() {
         autorun: true,
         repeats: 5,
         present: Present { on: true, step: 2 },
+        sweep: true,
     };
     assert_eq!(Config::from_query(&c.to_query()), (c, vec![]));
 }
@@ -132,4 +133,16 @@ fn an_unknown_kernel_is_corrected_with_a_notice() {
     assert_eq!(n.len(), 1);
     assert!(n[0].message.contains("simd or image"), "{n:?}");
     assert_eq!(Config::from_query("kernel=image").0.kernel, Kernel::Image);
+}
+
+#[test]
+fn sweep_is_off_unless_asked_and_a_bad_value_is_noticed() {
+    assert!(!Config::default().sweep);
+    let (c, n) = Config::from_query("sweep=1");
+    assert!(c.sweep && n.is_empty());
+    assert_eq!(Config::from_query(&c.to_query()), (c, vec![]));
+    let (c, n) = Config::from_query("sweep=maybe");
+    assert!(!c.sweep);
+    assert_eq!(n.len(), 1);
+    assert!(n[0].message.contains("maybe"), "{}", n[0].message);
 }

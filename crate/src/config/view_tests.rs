@@ -134,6 +134,7 @@ fn random_link(rng: &mut fastrand::Rng) -> Link {
         kernel: Kernel::ALL[rng.usize(..Kernel::ALL.len())],
         present,
         repeats: pick(rng, REPEATS),
+        sweep: rng.bool(),
     };
     let view = View {
         by_image: techniques(rng, true),
@@ -166,7 +167,7 @@ fn random_links_round_trip_exactly() {
 
 /// Pieces of queries: every parameter, good and bad values, and the characters that trip up
 /// URL parsers.
-const KEYS: [&str; 19] = [
+const KEYS: [&str; 20] = [
     "v",
     "techniques",
     "threads",
@@ -180,6 +181,7 @@ const KEYS: [&str; 19] = [
     "connections",
     "seed",
     "autorun",
+    "sweep",
     "by-image",
     "explain",
     "embed",

@@ -111,7 +111,12 @@ pub fn sweep_serial_fraction(points: &[SweepPoint]) -> Option<SerialFraction> {
 /// Amdahl's law from a serial fraction: the fixed-size speedup on `workers`,
 /// 1 ÷ (s + (1 − s) ÷ N).
 pub fn amdahl_speedup(serial: f64, workers: u32) -> f64 {
-    1.0 / (serial + (1.0 - serial) / f64::from(workers.max(1)))
+    amdahl_at(serial, f64::from(workers.max(1)))
+}
+
+/// Amdahl's law at a real `workers` (≥ 1), for drawing the curve between whole N.
+pub fn amdahl_at(serial: f64, workers: f64) -> f64 {
+    1.0 / (serial + (1.0 - serial) / workers.max(1.0))
 }
 
 /// Gustafson's law from a serial fraction: the scaled speedup on `workers` when the work

@@ -21,11 +21,12 @@ use super::notices::Notices;
 use super::presenter::Presenter;
 use super::primer::Primer;
 use super::recording_banner::RecordingBanner;
+use super::scaling::Scaling;
 use super::share::Share;
 use super::summary::{self, Summary};
 use super::technique_card::TechniqueCard;
 use crate::repeats;
-use crate::runtime::{browser, replay, Runtime};
+use crate::runtime::{browser, replay, Plan, Runtime};
 use crate::state::{Action, Phase, State};
 
 /// The whole page.
@@ -60,11 +61,16 @@ pub fn App() -> Html {
                 return;
             }
             let dispatch = state.dispatcher();
-            if kinds == state.config.techniques {
+            let whole = kinds == state.config.techniques;
+            if whole {
                 dispatch.dispatch(Action::Start);
             } else {
                 dispatch.dispatch(Action::StartSome(kinds.clone()));
             }
+            let plan = Plan {
+                techniques: true,
+                sweep: whole && state.config.sweep,
+            };
             // The run keeps its own copy of the configuration (the form is locked meanwhile),
             // without the previous run's results, which would otherwise live on through it.
             let snapshot = Rc::new(State {
@@ -76,7 +82,33 @@ pub fn App() -> Html {
                 ..(*state).clone()
             });
             let runtime = runtime.clone();
-            wasm_bindgen_futures::spawn_local(async move { runtime.run(snapshot, dispatch).await });
+            wasm_bindgen_futures::spawn_local(async move {
+                runtime.run(snapshot, dispatch, plan).await
+            });
+        })
+    };
+    // The N sweep alone (the scaling panel's button): the cards keep their results.
+    let sweep = {
+        let state = state.clone();
+        let runtime = runtime.clone();
+        Callback::from(move |_: ()| {
+            if state.phase.busy() {
+                return;
+            }
+            let dispatch = state.dispatcher();
+            dispatch.dispatch(Action::StartSweep);
+            let snapshot = Rc::new(State {
+                runs: Vec::new(),
+                ..(*state).clone()
+            });
+            let runtime = runtime.clone();
+            let plan = Plan {
+                techniques: false,
+                sweep: true,
+            };
+            wasm_bindgen_futures::spawn_local(async move {
+                runtime.run(snapshot, dispatch, plan).await
+            });
         })
     };
     let run = {
@@ -262,6 +294,8 @@ pub fn App() -> Html {
                     />
                 }) }
             </section>
+            <Scaling sweep={state.sweep.clone()} enabled={state.config.sweep} cores={state.caps.cores}
+                busy={state.phase.busy()} replay={state.replay.is_some()} on_sweep={sweep} />
             <Exports
                 finished={state.runs.iter().filter_map(|(_, s)| s.finished().cloned()).collect::<Vec<_>>()}
                 every={state.every_run()}
@@ -292,6 +326,9 @@ pub(super) fn status_text(state: &State) -> String {
     match &state.phase {
         Phase::Idle => "Ready. Press Run to run every chosen technique on the batch.".into(),
         Phase::Starting => "Starting workers and warming up (an untimed run on two images)…".into(),
+        Phase::Running if state.sweep.as_ref().is_some_and(|w| w.running) => {
+            "Sweeping N: threads and processes at each N, with sequential as the baseline…".into()
+        }
         Phase::Running => {
             let on_main = state.runs.iter().any(|(k, s)| {
                 *k == TechniqueKind::SequentialMain
@@ -322,7 +359,9 @@ fn done_text(state: &State) -> String {
         .collect();
     let images = state.image_names().len();
     let worst = finished.iter().map(|f| f.failed()).max().unwrap_or(0);
-    if finished.is_empty() {
+    if finished.is_empty() && state.sweep.is_some() {
+        "Sweep done: the scaling chart below shows each N against sequential.".into()
+    } else if finished.is_empty() {
         "Done, but no technique could run here.".into()
     } else if worst == images {
         format!("Done, but every image failed ({images} of {images}): there is nothing to compare. See the errors below.")

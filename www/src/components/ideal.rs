@@ -50,7 +50,7 @@ pub fn IdealLine(props: &Props) -> Html {
             data-predicted-us={format!("{:.0}", o.predicted_us)} data-measured-us={format!("{:.0}", o.measured_us)}
             title="The engine replays this technique's scheduling with the stage costs measured in this run and no overhead (no start-up, copies, lock hand-offs or switches); idle lanes are load imbalance">
             <span class="muted">{ "Ideal schedule: " }</span>
-            <strong>{ ms(o.predicted_us) }</strong>
+            <strong data-testid={format!("predicted-{id}")} data-us={format!("{:.0}", o.predicted_us)}>{ ms(o.predicted_us) }</strong>
             { format!(" with no overhead, against {} measured", ms(o.measured_us)) }
             if !parts.is_empty() {
                 { format!("; the {} between them: {}.", ms(o.total_us()), parts.join(" · ")) }

@@ -21,6 +21,8 @@ pub mod primer;
 pub mod recording_banner;
 pub mod responsiveness;
 pub mod run_picker;
+pub mod scaling;
+pub mod scaling_chart;
 pub mod share;
 pub mod summary;
 pub mod switches;

@@ -11,6 +11,7 @@ mod main_thread;
 mod processes;
 pub mod replay;
 pub mod signal;
+mod sweep;
 pub mod workers;
 
 use std::cell::{Cell, RefCell};
@@ -76,6 +77,27 @@ pub struct Runtime {
     fault: Cell<Option<(TechniqueKind, bool)>>,
 }
 
+/// What a run does: the configured techniques, the N sweep, or both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Plan {
+    /// Every configured technique, `repeats` times.
+    pub techniques: bool,
+    /// Threads and processes at every N (after the techniques).
+    pub sweep: bool,
+}
+
+/// The batch every run of a session works on.
+struct Batch {
+    /// The images (URLs, or the user's files read into memory).
+    images: Images,
+    /// The first few, for warm-ups.
+    warm_up: Images,
+    /// The work, for techniques on this thread.
+    job: Job,
+    /// How long a worker may stay silent.
+    deadline: Deadline,
+}
+
 /// Images of the untimed warm-up run.
 const WARM_UP_IMAGES: usize = 2;
 
@@ -136,11 +158,19 @@ impl Runtime {
         }
     }
 
-    /// Runs every configured technique, reporting through `dispatch`.
-    pub async fn run(&self, state: Rc<State>, dispatch: Dispatch) {
+    /// Runs what `plan` says (every configured technique, the N sweep, or both), reporting
+    /// through `dispatch`.
+    pub async fn run(&self, state: Rc<State>, dispatch: Dispatch, plan: Plan) {
         let stop = Rc::new(Stop::default());
         *self.stop.borrow_mut() = Some(stop.clone());
-        self.run_all(&state, &dispatch, &stop).await;
+        let batch = self.prepare(&state, plan, &stop).await;
+        dispatch.dispatch(Action::Started);
+        if plan.techniques {
+            self.rounds(&state, &batch, &dispatch, &stop).await;
+        }
+        if plan.sweep && !stop.fired() {
+            self.sweep(&state, &batch, &dispatch, &stop).await;
+        }
         self.fault.set(None);
         self.stop.borrow_mut().take();
         dispatch.dispatch(if stop.fired() {
@@ -150,7 +180,9 @@ impl Runtime {
         });
     }
 
-    async fn run_all(&self, state: &State, dispatch: &Dispatch, stop: &Rc<Stop>) {
+    /// The batch, read before anything is timed, and the main thread warmed up if a technique
+    /// will run there.
+    async fn prepare(&self, state: &State, plan: Plan, stop: &Stop) -> Batch {
         let config = &state.config;
         // Own files are read before anything is timed.
         let images = if state.own.is_empty() {
@@ -174,18 +206,24 @@ impl Runtime {
         // wasm starts in a baseline compiler and is optimised once hot: an untimed warm-up run on
         // each thread that measures keeps that out of the comparison (new processes start cold:
         // that is part of their cost).
-        let warm_up = &images.head(WARM_UP_IMAGES);
-        if !self.main_warm.get()
-            && config
-                .techniques
-                .iter()
-                .any(|&k| place(k) == Place::MainThread)
-        {
-            main_thread::warm_up(&job, warm_up, &stop.cancel).await;
+        let warm_up = images.head(WARM_UP_IMAGES);
+        let on_main = |k: &TechniqueKind| place(*k) == Place::MainThread;
+        if !self.main_warm.get() && plan.techniques && config.techniques.iter().any(on_main) {
+            main_thread::warm_up(&job, &warm_up, &stop.cancel).await;
             self.main_warm.set(!stop.fired());
         }
-        dispatch.dispatch(Action::Started);
+        Batch {
+            images,
+            warm_up,
+            job,
+            deadline,
+        }
+    }
 
+    /// Every configured technique, `repeats` times.
+    async fn rounds(&self, state: &State, batch: &Batch, dispatch: &Dispatch, stop: &Rc<Stop>) {
+        let config = &state.config;
+        let total = batch.images.len() as u32;
         // Rounds: every technique once, then every technique again, R times, rather than R
         // runs of one technique back to back. The machine drifts during a session (other
         // programs, heat, the browser's own housekeeping): in rounds a slow stretch hits every
@@ -207,11 +245,7 @@ impl Runtime {
                 // The page draws the last results before the clock starts, not during the run.
                 frames::settled().await;
                 let watch = frames::Watch::start();
-                let (status, memory) = self
-                    .run_once(
-                        kind, state, &images, warm_up, &job, deadline, dispatch, stop,
-                    )
-                    .await;
+                let (status, memory) = self.run_once(kind, state, batch, dispatch, stop).await;
                 let frames = watch.stop().await;
                 let status = match checked(status) {
                     // Only if the cancel stopped something: a technique that finished is done.
@@ -249,19 +283,22 @@ impl Runtime {
 
     /// One timed run of `kind`, where it belongs; with the memory of its instances when it ran
     /// in several (processes).
-    #[allow(clippy::too_many_arguments)]
     async fn run_once(
         &self,
         kind: TechniqueKind,
         state: &State,
-        images: &Images,
-        warm_up: &Images,
-        job: &Job,
-        deadline: Deadline,
+        batch: &Batch,
         dispatch: &Dispatch,
         stop: &Rc<Stop>,
     ) -> (RunStatus, Option<MemoryUse>) {
         let config = &state.config;
+        let Batch {
+            images,
+            warm_up,
+            job,
+            deadline,
+        } = batch;
+        let deadline = *deadline;
         match place(kind) {
             Place::MainThread => (
                 main_thread::run(kind, job, dispatch, &stop.cancel).await,

@@ -1,0 +1,185 @@
+//! The scaling panel: the N sweep's button and progress, its chart, and the serial fraction
+//! each swept technique's speedups imply (Karp–Flatt), with what that means for this batch.
+
+use std::rc::Rc;
+
+use interleave::model::fit::SerialFraction;
+use yew::prelude::*;
+
+use super::scaling_chart::{ScalingChart, Series};
+use crate::state::sweep::{largest_n, Sweep, SWEPT};
+
+/// Share of sequential's work spent waiting on I/O above which the batch counts as I/O-bound.
+const IO_BOUND: f64 = 0.5;
+
+/// Props of [`Scaling`].
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// The last sweep of this configuration, if any.
+    pub sweep: Option<Rc<Sweep>>,
+    /// Whether Run sweeps too (`sweep=1`).
+    pub enabled: bool,
+    /// Logical cores.
+    pub cores: u32,
+    /// A run is in progress.
+    pub busy: bool,
+    /// A recording is shown (it holds no sweep).
+    pub replay: bool,
+    /// Starts a sweep.
+    pub on_sweep: Callback<()>,
+}
+
+/// The panel.
+#[function_component]
+pub fn Scaling(props: &Props) -> Html {
+    if props.replay && props.sweep.is_none() {
+        return Html::default();
+    }
+    let max = props
+        .sweep
+        .as_ref()
+        .map_or(largest_n(props.cores), |w| w.max);
+    let onclick = props.on_sweep.reform(|_: MouseEvent| ());
+    let hint = if props.enabled {
+        "Run sweeps too, after the techniques (sweep=1 is in the link)."
+    } else {
+        "Or add sweep=1 to the link: Run then sweeps too, after the techniques."
+    };
+    html! {
+        <section class="scaling" id="scaling" data-testid="scaling">
+            <h2>{ "Scaling with N: measured speedup next to Amdahl's law" }</h2>
+            <p class="muted">
+                { format!("The sweep runs threads and processes with N = 1 to {max} (twice the cores: beyond them they \
+                   time-share cores), each N as many times as Repeats says, with a sequential run at each N as the \
+                   baseline. The serial fraction the speedups imply (Karp–Flatt) draws Amdahl's law: the most any N \
+                   can give this batch.") }
+            </p>
+            <p class="scaling-actions">
+                <button data-testid="sweep-run" onclick={onclick} disabled={props.busy || props.replay}>
+                    { format!("Sweep N = 1…{max}") }
+                </button>
+                <span class="muted">{ hint }</span>
+            </p>
+            if let Some(w) = &props.sweep {
+                { body(w) }
+            }
+        </section>
+    }
+}
+
+fn body(w: &Sweep) -> Html {
+    let series: Vec<Series> = SWEPT
+        .iter()
+        .map(|&kind| Series {
+            kind,
+            points: w.points(kind),
+            serial: w.serial(kind).map(|e| e.clamped()),
+        })
+        .filter(|s| !s.points.is_empty())
+        .collect();
+    let progress = w.current.map(|(kind, n, done, of)| {
+        html! {
+            <p class="sweep-progress" data-testid="sweep-progress" data-done={w.done.to_string()} data-total={w.total.to_string()}>
+                <progress max={w.total.to_string()} value={w.done.to_string()} aria-label="Sweep progress" />
+                { format!(" {} at N = {n}{}; run {} of {}", kind.label(),
+                    if of > 0 { format!(" ({done} of {of} images)") } else { String::new() },
+                    w.done + 1, w.total) }
+            </p>
+        }
+    });
+    let io = w.io_fraction().filter(|&s| s > IO_BOUND).map(|share| {
+        html! {
+            <p class="note" data-testid="sweep-io-bound">
+                { format!("This batch is I/O-bound: sequential spent {:.0} % of its time waiting on the network. \
+                   Amdahl's law models work split over cores, so it is the wrong model here: N workers overlap N \
+                   waits whatever the cores, and the speedup can pass N's cores (or the curve), until the \
+                   connection limit says stop.", share * 100.0) }
+            </p>
+        }
+    });
+    let first = series.first().map(|s| s.kind);
+    html! {
+        <>
+            { for progress }
+            if !series.is_empty() {
+                <ScalingChart series={series.clone()} cores={w.cores} max={w.max} />
+                <ul class="scaling-figures">
+                    { for series.iter().map(|s| figures(s, w.serial(s.kind), first == Some(s.kind), w.cores)) }
+                </ul>
+            }
+            { for io }
+            { for w.skipped.iter().map(|(kind, why)| html! {
+                <p class="muted" data-testid={format!("sweep-skipped-{}", kind.id())}>
+                    { format!("{}: not swept — {why}", kind.label()) }
+                </p>
+            }) }
+            if !w.running && series.is_empty() && !w.baseline.is_empty() {
+                <p class="muted">{ "No swept technique made the same thumbnails as sequential: nothing to compare." }</p>
+            }
+            <p class="muted small">
+                { "Speedup ψ = sequential's median wall ÷ the technique's median wall at N (whiskers: its slowest and \
+                   fastest run). Karp–Flatt: e = (1/ψ − 1/N) ÷ (1 − 1/N), at every N from 2 to the cores (oversubscribed \
+                   N are left out: time-sharing is not serial work). Amdahl: 1 ÷ (e + (1 − e) ÷ N). Gustafson: \
+                   N − e(N − 1), the speedup if the batch grew with N." }
+            </p>
+        </>
+    }
+}
+
+/// A technique's line of figures: its serial fraction and spread, and the best N.
+fn figures(s: &Series, fit: Option<SerialFraction>, first: bool, cores: u32) -> Html {
+    let best = s
+        .points
+        .iter()
+        .max_by(|a, b| a.speedup.total_cmp(&b.speedup));
+    let at_cores = s.points.iter().find(|p| p.workers == cores);
+    let id = s.kind.id();
+    let serial = fit.map(|e| {
+        let over = match e.per_workers.as_slice() {
+            [(n, _)] => format!("at N = {n}"),
+            many => format!(
+                "{:.2}–{:.2} over N = 2…{}",
+                e.min,
+                e.max,
+                many.last().map_or(2, |p| p.0)
+            ),
+        };
+        let raw = if e.mean != e.clamped() {
+            format!(" (measured {:.2}: noise; read as {:.0})", e.mean, e.clamped())
+        } else {
+            String::new()
+        };
+        html! {
+            <>
+                { "serial fraction (Karp–Flatt) " }
+                <strong data-testid={first.then_some("serial-fraction")} data-value={format!("{:.4}", e.clamped())}
+                    data-min={format!("{:.4}", e.min)} data-max={format!("{:.4}", e.max)}>
+                    { format!("{:.2}", e.clamped()) }
+                </strong>
+                { format!(" ({over}){raw}; Amdahl's limit {}. ", limit(e.clamped())) }
+            </>
+        }
+    });
+    html! {
+        <li data-testid={format!("serial-fraction-{id}")}
+            data-value={s.serial.map(|e| format!("{e:.4}"))}>
+            <strong>{ s.kind.label() }</strong>{ ": " }
+            { serial.unwrap_or_else(|| html! { { "no serial fraction: it needs a run at some N from 2 to the cores. " } }) }
+            if let Some(p) = at_cores {
+                { format!("At N = {cores} (the cores): {:.2}×, efficiency {:.0} %. ", p.speedup, p.efficiency * 100.0) }
+            }
+            if let Some(p) = best {
+                { format!("Fastest at N = {}: {:.2}×.", p.workers, p.speedup) }
+            }
+        </li>
+    }
+}
+
+/// Amdahl's limit as N grows without bound, 1 ÷ e, in words.
+fn limit(serial: f64) -> String {
+    if serial <= 1e-3 {
+        "none in sight".into()
+    } else {
+        format!("{:.1}× however large N", 1.0 / serial)
+    }
+}
