@@ -8,10 +8,12 @@
 pub mod fit;
 pub mod ideal;
 mod overhead;
+pub mod sweep;
 mod switches;
 
 pub use ideal::{simulate, task_costs, Policy, Schedule, TaskCost};
 pub use overhead::{breakdown, ideal_schedule, Ideal, Overhead};
+pub use sweep::{SweepRecord, SweepRun};
 pub use switches::{concurrency, lane_switches, Concurrency, LaneSwitches};
 
 #[cfg(test)]

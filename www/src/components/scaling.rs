@@ -38,7 +38,7 @@ pub fn Scaling(props: &Props) -> Html {
     let max = props
         .sweep
         .as_ref()
-        .map_or(largest_n(props.cores), |w| w.max);
+        .map_or(largest_n(props.cores), |w| w.record.max);
     let onclick = props.on_sweep.reform(|_: MouseEvent| ());
     let hint = if props.enabled {
         "Run sweeps too, after the techniques (sweep=1 is in the link)."
@@ -67,7 +67,8 @@ pub fn Scaling(props: &Props) -> Html {
     }
 }
 
-fn body(w: &Sweep) -> Html {
+fn body(sweep: &Sweep) -> Html {
+    let w = &sweep.record;
     let series: Vec<Series> = SWEPT
         .iter()
         .map(|&kind| Series {
@@ -77,13 +78,13 @@ fn body(w: &Sweep) -> Html {
         })
         .filter(|s| !s.points.is_empty())
         .collect();
-    let progress = w.current.map(|(kind, n, done, of)| {
+    let progress = sweep.current.map(|(kind, n, done, of)| {
         html! {
-            <p class="sweep-progress" data-testid="sweep-progress" data-done={w.done.to_string()} data-total={w.total.to_string()}>
-                <progress max={w.total.to_string()} value={w.done.to_string()} aria-label="Sweep progress" />
+            <p class="sweep-progress" data-testid="sweep-progress" data-done={sweep.done.to_string()} data-total={sweep.total.to_string()}>
+                <progress max={sweep.total.to_string()} value={sweep.done.to_string()} aria-label="Sweep progress" />
                 { format!(" {} at N = {n}{}; run {} of {}", kind.label(),
                     if of > 0 { format!(" ({done} of {of} images)") } else { String::new() },
-                    w.done + 1, w.total) }
+                    sweep.done + 1, sweep.total) }
             </p>
         }
     });
@@ -108,12 +109,12 @@ fn body(w: &Sweep) -> Html {
                 </ul>
             }
             { for io }
-            { for w.skipped.iter().map(|(kind, why)| html! {
+            { for sweep.skipped.iter().map(|(kind, why)| html! {
                 <p class="muted" data-testid={format!("sweep-skipped-{}", kind.id())}>
                     { format!("{}: not swept — {why}", kind.label()) }
                 </p>
             }) }
-            if !w.running && series.is_empty() && !w.baseline.is_empty() {
+            if !sweep.running && series.is_empty() && w.io_fraction().is_some() {
                 <p class="muted">{ "No swept technique made the same thumbnails as sequential: nothing to compare." }</p>
             }
             <p class="muted small">
@@ -144,8 +145,19 @@ fn figures(s: &Series, fit: Option<SerialFraction>, first: bool, cores: u32) -> 
                 many.last().map_or(2, |p| p.0)
             ),
         };
-        let raw = if e.mean != e.clamped() {
-            format!(" (measured {:.2}: noise; read as {:.0})", e.mean, e.clamped())
+        // Outside 0..=1 the law has no meaning; say what the measurement means instead.
+        let raw = if e.mean > 1.0 {
+            format!(
+                " (measured {:.2}: above 1, more workers were slower than one sequential run — \
+                 their start-up and copies cost more than the parallel work saved; read as 1)",
+                e.mean
+            )
+        } else if e.mean < 0.0 {
+            format!(
+                " (measured {:.2}: below 0, faster than N× — noise, or caches that N workers \
+                 have more of; read as 0)",
+                e.mean
+            )
         } else {
             String::new()
         };

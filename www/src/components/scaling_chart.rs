@@ -71,7 +71,7 @@ pub fn ScalingChart(props: &Props) -> Html {
                 <g class="oversubscribed">
                     <rect x={f(x(f64::from(props.cores) + 0.5))} y={f(TOP)}
                         width={f(x(f64::from(max)) - x(f64::from(props.cores) + 0.5))} height={f(plot_h)} />
-                    <text x={f(x(f64::from(max)) - 4.0)} y={f(TOP + 14.0)} text-anchor="end">
+                    <text x={f(x(f64::from(max)) - 4.0)} y={f(TOP + plot_h - 6.0)} text-anchor="end">
                         { format!("oversubscribed: N > {} cores", props.cores) }
                     </text>
                 </g>
@@ -119,9 +119,9 @@ pub fn ScalingChart(props: &Props) -> Html {
                             <text x={f(legend_x + 30.0)} y={f(top + 4.0)}>{ format!("{} (measured)", s.kind.label()) }</text>
                             if s.serial.is_some() {
                                 <line class="amdahl" x1={f(legend_x)} x2={f(legend_x + 24.0)} y1={f(top + 18.0)} y2={f(top + 18.0)} />
-                                <text x={f(legend_x + 30.0)} y={f(top + 22.0)}>{ "Amdahl, its serial fraction" }</text>
+                                <text x={f(legend_x + 30.0)} y={f(top + 22.0)}>{ "Amdahl's law" }</text>
                                 <line class="gustafson" x1={f(legend_x)} x2={f(legend_x + 24.0)} y1={f(top + 36.0)} y2={f(top + 36.0)} />
-                                <text x={f(legend_x + 30.0)} y={f(top + 40.0)}>{ "Gustafson (batch grows with N)" }</text>
+                                <text x={f(legend_x + 30.0)} y={f(top + 40.0)}>{ "Gustafson's law" }</text>
                             }
                         </g>
                     }

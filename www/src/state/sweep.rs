@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use interleave::model::fit::{self, SerialFraction, SweepPoint};
+use interleave::model::{SweepRecord, SweepRun};
 use interleave::stats::io_fraction;
 use interleave::technique::TechniqueKind;
 
@@ -21,19 +21,11 @@ pub fn largest_n(cores: u32) -> u32 {
 /// A sweep's runs so far, and where it is.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Sweep {
-    /// Logical cores of this browser (N beyond them oversubscribes).
-    pub cores: u32,
-    /// The largest N.
-    pub max: u32,
-    /// Runs of each technique at each N.
-    pub repeats: u32,
-    /// The sequential runs (one per N, spread over the sweep), the baseline of every speedup.
-    pub baseline: Vec<Rc<Finished>>,
-    /// Every complete run of a swept technique: which, at which N.
-    pub runs: Vec<(TechniqueKind, u32, Rc<Finished>)>,
+    /// What was measured: every complete run's wall, thumbnails and I/O share, by N.
+    pub record: SweepRecord,
     /// Techniques that could not run or failed, and why (the sweep goes on without them).
     pub skipped: Vec<(TechniqueKind, String)>,
-    /// Runs done (or skipped) and planned.
+    /// Runs done (or passed over).
     pub done: u32,
     /// Runs planned.
     pub total: u32,
@@ -79,9 +71,12 @@ impl Sweep {
                 repeats,
             } => {
                 *self = Sweep {
-                    cores,
-                    max,
-                    repeats,
+                    record: SweepRecord {
+                        cores,
+                        max,
+                        repeats,
+                        runs: Vec::new(),
+                    },
                     total: Sweep::planned(max, repeats),
                     running: true,
                     ..Sweep::default()
@@ -91,10 +86,14 @@ impl Sweep {
             Step::Ran(kind, n, run) => {
                 self.done += 1;
                 self.current = None;
-                match run {
-                    Some(run) if kind == TechniqueKind::Sequential => self.baseline.push(run),
-                    Some(run) => self.runs.push((kind, n, run)),
-                    None => {}
+                if let Some(f) = run {
+                    self.record.runs.push(SweepRun {
+                        technique: kind,
+                        workers: n,
+                        wall_us: f.trace.wall_us(),
+                        made: f.made() as u32,
+                        io_fraction: io_fraction(&f.trace),
+                    });
                 }
             }
             Step::Skipped(kind, why) => self.skipped.push((kind, why)),
@@ -107,48 +106,5 @@ impl Sweep {
             current.2 = done;
             current.3 = of;
         }
-    }
-
-    /// Thumbnails every baseline run made: a run that made fewer (images failed) did other work
-    /// and is left out of the speedups.
-    fn made(&self) -> usize {
-        self.baseline.iter().map(|f| f.made()).max().unwrap_or(0)
-    }
-
-    /// The measured points of `kind`: speedup against the median of the sequential runs, with
-    /// the spread of its runs at each N.
-    pub fn points(&self, kind: TechniqueKind) -> Vec<SweepPoint> {
-        let made = self.made();
-        if made == 0 {
-            return Vec::new();
-        }
-        let base: Vec<f64> = self.baseline.iter().map(|f| f.trace.wall_us()).collect();
-        let per_n: Vec<(u32, Vec<f64>)> = (1..=self.max)
-            .map(|n| {
-                let walls = self
-                    .runs
-                    .iter()
-                    .filter(|(k, at, f)| *k == kind && *at == n && f.made() == made)
-                    .map(|(_, _, f)| f.trace.wall_us())
-                    .collect();
-                (n, walls)
-            })
-            .collect();
-        fit::sweep(&base, &per_n, self.cores)
-    }
-
-    /// The serial fraction `kind`'s points imply (Karp–Flatt, oversubscribed N left out).
-    pub fn serial(&self, kind: TechniqueKind) -> Option<SerialFraction> {
-        fit::sweep_serial_fraction(&self.points(kind))
-    }
-
-    /// The share of the sequential runs' work spent waiting on I/O (median over the runs).
-    pub fn io_fraction(&self) -> Option<f64> {
-        let shares: Vec<f64> = self
-            .baseline
-            .iter()
-            .map(|f| io_fraction(&f.trace))
-            .collect();
-        interleave::stats::median(&shares)
     }
 }
