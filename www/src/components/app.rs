@@ -230,7 +230,7 @@ pub fn App() -> Html {
         <main>
             <header>
                 <Share link={link} />
-                <button class="present-toggle" data-testid="presenter-enter" onclick={present}
+                <button class="present-toggle small" data-testid="presenter-enter" onclick={present}
                     title="One step at a time, in large type: the primer, each technique, the summary (?present=1)">
                     { "Presenter mode" }
                 </button>

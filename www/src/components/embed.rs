@@ -14,6 +14,8 @@ use super::embed_summary::EmbedSummary;
 use super::explain::Explain;
 use super::isolation::IsolationNotice;
 use super::notices::Notices;
+use super::scaling;
+use super::scaling_chart::ScalingChart;
 use super::summary;
 use crate::repeats;
 use crate::runtime::clipboard;
@@ -100,6 +102,13 @@ pub fn Embed(props: &Props) -> Html {
             <Notices notices={state.notices.clone()} on_dismiss={props.on_dismiss.clone()} />
             <div class="embed-body">
                 <section class="embed-rows" aria-label="Techniques">
+                    // With `sweep=1` the slide is about scaling: the chart takes the rows' place
+                    // once the sweep has begun.
+                    if let Some(w) = state.sweep.as_ref().filter(|_| state.config.sweep) {
+                        <div class="embed-scaling">
+                            <ScalingChart series={scaling::series(&w.record)} cores={w.record.cores} max={w.record.max} />
+                        </div>
+                    } else {
                     { for state.runs.iter().map(|(kind, status)| html! {
                         <EmbedRow key={kind.id()} kind={*kind} status={status.clone()}
                             speedup={state.speedup(*kind)} axis_us={axis}
@@ -109,6 +118,7 @@ pub fn Embed(props: &Props) -> Html {
                             on_rows={props.on_rows.clone()} on_explain={props.on_explain.clone()}
                             said_at_top={state.caps.threads_unavailable.clone()} />
                     }) }
+                    }
                     if let Some(kind) = explained {
                         <section class="embed-explain" aria-label={format!("{}: explanation", kind.label())}>
                             <h2>

@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use interleave::model::fit::SerialFraction;
+use interleave::model::SweepRecord;
 use yew::prelude::*;
 
 use super::scaling_chart::{ScalingChart, Series};
@@ -67,9 +68,9 @@ pub fn Scaling(props: &Props) -> Html {
     }
 }
 
-fn body(sweep: &Sweep) -> Html {
-    let w = &sweep.record;
-    let series: Vec<Series> = SWEPT
+/// The chart's series: each swept technique with points, and its serial fraction.
+pub fn series(w: &SweepRecord) -> Vec<Series> {
+    SWEPT
         .iter()
         .map(|&kind| Series {
             kind,
@@ -77,7 +78,12 @@ fn body(sweep: &Sweep) -> Html {
             serial: w.serial(kind).map(|e| e.clamped()),
         })
         .filter(|s| !s.points.is_empty())
-        .collect();
+        .collect()
+}
+
+fn body(sweep: &Sweep) -> Html {
+    let w = &sweep.record;
+    let series = series(w);
     let progress = sweep.current.map(|(kind, n, done, of)| {
         html! {
             <p class="sweep-progress" data-testid="sweep-progress" data-done={sweep.done.to_string()} data-total={sweep.total.to_string()}>
@@ -117,7 +123,7 @@ fn body(sweep: &Sweep) -> Html {
             if !sweep.running && series.is_empty() && w.io_fraction().is_some() {
                 <p class="muted">{ "No swept technique made the same thumbnails as sequential: nothing to compare." }</p>
             }
-            <p class="muted small">
+            <p class="muted footnote">
                 { "Speedup ψ = sequential's median wall ÷ the technique's median wall at N (whiskers: its slowest and \
                    fastest run). Karp–Flatt: e = (1/ψ − 1/N) ÷ (1 − 1/N), at every N from 2 to the cores (oversubscribed \
                    N are left out: time-sharing is not serial work). Amdahl: 1 ÷ (e + (1 − e) ÷ N). Gustafson: \
