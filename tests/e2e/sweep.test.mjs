@@ -92,3 +92,26 @@ test("a sweep stops on Cancel and keeps the points it measured", async () => {
     await page.close();
   }
 });
+
+test("embedded with sweep=1, the slide shows the scaling chart and does not scroll", async () => {
+  const page = await browser.newPage({ viewport: { width: 960, height: 540 } });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  try {
+    await page.goto(`${isolated.url}?${SMALL}&techniques=sequential&sweep=1&embed=1&autorun=1`);
+    assert.equal(await settled(page), "done");
+    const chart = page.getByTestId("amdahl-chart");
+    assert.ok(await chart.isVisible(), "the chart is on the slide");
+    assert.ok(Number(await chart.getAttribute("data-points")) > 0);
+    const box = await chart.boundingBox();
+    assert.ok(box.y + box.height <= 540 + 1, `the chart ends at ${box.y + box.height} px`);
+    const scrolls = await page.evaluate(() => {
+      const e = document.scrollingElement;
+      return e.scrollHeight > innerHeight || e.scrollWidth > innerWidth;
+    });
+    assert.equal(scrolls, false, "no scrollbars");
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+  }
+});
