@@ -69,6 +69,11 @@ test("without isolation the sweep button sweeps processes alone, says why thread
     assert.match(await page.getByTestId("sweep-skipped-threads").textContent(), /isolat/i);
     assert.ok((await num(page, `sweep-point-processes-${max}`, "data-speedup")) > 0);
     assert.equal(await num(page, "wall-sequential", "data-wall-us"), wall, "the card's run stays");
+    // Ticking "Run sweeps too" puts it in the link and keeps every result.
+    await page.getByTestId("input-sweep").check();
+    await page.waitForFunction(() => /[?&]sweep=1(&|$)/.test(location.search));
+    assert.equal(await num(page, "wall-sequential", "data-wall-us"), wall);
+    assert.ok((await num(page, `sweep-point-processes-${max}`, "data-speedup")) > 0, "the sweep stays too");
     assert.deepEqual(errors, []);
   } finally {
     await page.close();

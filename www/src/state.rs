@@ -233,9 +233,16 @@ impl Reducible for State {
                 if s.phase.busy() {
                     return self;
                 }
+                // Whether Run also sweeps changes nothing measured: the results stay.
+                let measured_alike = Config {
+                    sweep: s.config.sweep,
+                    ..config.clone()
+                } == s.config;
                 s.config = config;
-                s.replay = None;
-                fresh(&mut s);
+                if !measured_alike {
+                    s.replay = None;
+                    fresh(&mut s);
+                }
             }
             Action::DismissNotices => s.notices.clear(),
             Action::Start => {

@@ -295,7 +295,11 @@ pub fn App() -> Html {
                 }) }
             </section>
             <Scaling sweep={state.sweep.clone()} enabled={state.config.sweep} cores={state.caps.cores}
-                busy={state.phase.busy()} replay={state.replay.is_some()} on_sweep={sweep} />
+                busy={state.phase.busy()} replay={state.replay.is_some()} on_sweep={sweep}
+                on_enable={{
+                    let (dispatch, config) = (state.dispatcher(), state.config.clone());
+                    Callback::from(move |on| dispatch.dispatch(Action::Configure(Config { sweep: on, ..config.clone() })))
+                }} />
             <Exports
                 finished={state.runs.iter().filter_map(|(_, s)| s.finished().cloned()).collect::<Vec<_>>()}
                 every={state.every_run()}

@@ -28,6 +28,8 @@ pub struct Props {
     pub replay: bool,
     /// Starts a sweep.
     pub on_sweep: Callback<()>,
+    /// Sets whether Run sweeps too.
+    pub on_enable: Callback<bool>,
 }
 
 /// The panel.
@@ -41,11 +43,10 @@ pub fn Scaling(props: &Props) -> Html {
         .as_ref()
         .map_or(largest_n(props.cores), |w| w.record.max);
     let onclick = props.on_sweep.reform(|_: MouseEvent| ());
-    let hint = if props.enabled {
-        "Run sweeps too, after the techniques (sweep=1 is in the link)."
-    } else {
-        "Or add sweep=1 to the link: Run then sweeps too, after the techniques."
-    };
+    let on_enable = props.on_enable.reform(|e: Event| {
+        e.target_unchecked_into::<web_sys::HtmlInputElement>()
+            .checked()
+    });
     html! {
         <section class="scaling" id="scaling" data-testid="scaling">
             <h2>{ "Scaling with N: measured speedup next to Amdahl's law" }</h2>
@@ -59,7 +60,11 @@ pub fn Scaling(props: &Props) -> Html {
                 <button data-testid="sweep-run" onclick={onclick} disabled={props.busy || props.replay}>
                     { format!("Sweep N = 1…{max}") }
                 </button>
-                <span class="muted">{ hint }</span>
+                <label class="muted" title="sweep=1 in the link">
+                    <input type="checkbox" data-testid="input-sweep" checked={props.enabled}
+                        disabled={props.busy || props.replay} onchange={on_enable} />
+                    { " Run sweeps too, after the techniques" }
+                </label>
             </p>
             if let Some(w) = &props.sweep {
                 { body(w) }
