@@ -4,6 +4,7 @@
 //! - `test`: set up (browser included), then every check CI runs, fast ones first.
 //! - `bench`: threads vs sequential in headless Chromium, on a CPU-bound batch.
 //! - `bench peers`: the engine against other thumbnailers and against itself natively.
+//! - `bench levers`: PNG effort and the resize kernel, natively, CPU time per image.
 //! - `soak`: 50 runs back to back; memory and workers must stay level.
 //! - `setup [--browser]`, `assets` (sample library + engine), `engine`, `dist`: single steps.
 //! - `corpus`: unusual and hostile image files for the end-to-end test, in `target/corpus/`.
@@ -12,6 +13,7 @@
 mod corpus;
 mod engine;
 mod fuzz;
+mod levers;
 mod peers;
 mod samples;
 mod setup;
@@ -33,14 +35,17 @@ fn main() -> ExitCode {
         Some("bench") if args.get(1).is_some_and(|a| a == "peers") => {
             peers::bench(&args[2..], dist)
         }
+        Some("bench") if args.get(1).is_some_and(|a| a == "levers") => levers::bench(),
         Some("bench") => bench(&args[1..]),
         // Run by `bench peers` in a release build.
         Some("peers-native") => peers::native(&args[1..]),
+        // Run by `bench levers` in a release build.
+        Some("levers-native") => levers::native(),
         Some("soak") => soak(),
         Some("corpus") => corpus::write(),
         Some("fuzz") => fuzz::run(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <serve [--port N] | test | bench [peers] | soak | setup [--browser] | assets | engine | dist | corpus | fuzz [--seconds N]>");
+            eprintln!("usage: cargo xtask <serve [--port N] | test | bench [peers | levers] | soak | setup [--browser] | assets | engine | dist | corpus | fuzz [--seconds N]>");
             return ExitCode::from(2);
         }
     };

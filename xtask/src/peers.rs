@@ -141,7 +141,7 @@ fn flag(args: &[String], name: &str) -> Option<usize> {
 }
 
 /// The sample library's 16 photos (2000×2000 JPEG q90), the same files the browser rows read.
-fn photos() -> Result<Vec<Vec<u8>>> {
+pub(crate) fn photos() -> Result<Vec<Vec<u8>>> {
     let dir = root().join("www/samples/photos");
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map_err(|e| format!("{}: {e} (run `cargo xtask assets`)", dir.display()))?
@@ -172,7 +172,7 @@ fn check_png(png: &[u8], width: u32, height: u32) -> std::result::Result<(), Str
 
 /// CPU time of this process, all threads, user + system, from `/proc/self/stat` (in clock
 /// ticks of 10 ms: runs are long enough for that).
-fn cpu_seconds() -> Result<f64> {
+pub(crate) fn cpu_seconds() -> Result<f64> {
     let stat = std::fs::read_to_string("/proc/self/stat")?;
     // Fields after the command name, which may contain spaces: state is the 3rd field,
     // utime and stime the 14th and 15th.
