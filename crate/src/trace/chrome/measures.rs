@@ -190,10 +190,7 @@ mod tests {
         for pid in 1..=traces.len() {
             let frames_tid = thread(pid, FRAMES_THREAD).expect("a frames track");
             let lanes = &traces[pid - 1].lanes;
-            assert!(
-                lanes.iter().all(|l| Value::from(l.id) != frames_tid),
-                "own track"
-            );
+            assert!(lanes.iter().all(|l| frames_tid != l.id), "own track");
             let late: Vec<&Value> = events
                 .iter()
                 .filter(|e| e["pid"] == pid && e["tid"] == frames_tid && e["ph"] == "X")
