@@ -81,11 +81,14 @@ test("?embed=1&trace= shows a recording offline, fits 16:9, and works framed wit
         assert.equal(page.workers().length, 0, "no worker started");
         assert.match(page.url(), /embed=1/);
         assert.match(page.url(), /trace=talk%2Frun\.json/);
-        // Back to live runs: the recorded configuration, in the embed.
+        // Back to live runs: the recorded configuration, in the embed, ready to run here.
         await page.getByTestId("leave-recording").click();
         await page.getByTestId("recording-banner").waitFor({ state: "detached" });
-        assert.equal(await page.getByTestId("technique-threads").getAttribute("data-status"), "unavailable");
+        for (const id of TECHNIQUES) assert.equal(await page.getByTestId(`technique-${id}`).getAttribute("data-status"), "waiting");
+        assert.ok(await page.getByTestId("run-button").isEnabled());
         assert.doesNotMatch(page.url(), /trace=/);
+        assert.match(page.url(), /embed=1/);
+        assert.match(page.url(), /repeats=2/);
         assert.deepEqual(errors, []);
       } finally {
         await context.close();
