@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import {
-  serve, launch, open, settled, exportTrace, download, spansOf, taskSpans, anyOverlap, mostAtOnce,
+  serve, launch, open, settled, exportTrace, download, spansOf, taskSpans, anyOverlap, mostAtOnce, withPage,
 } from "./support.mjs";
 
 const CPU = ["decode", "resize", "encode"];
