@@ -364,3 +364,6 @@ pub fn with_trace(query: &str, trace: Option<&str>) -> String {
         None => query.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests;
