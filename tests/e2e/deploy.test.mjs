@@ -5,7 +5,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { serve, launch, open, settled } from "./support.mjs";
+import { serve, launch, open, settled, withPage } from "./support.mjs";
 
 // Small and fast, with threads among the techniques: unavailable on the first load, run after.
 const QUERY = "repeats=1&set=small&images=4&thumb=128&effort=fast&threads=2&techniques=sequential,cooperative,threads&autorun=1";
@@ -27,9 +27,7 @@ const registrations = (page) => page.evaluate(async () => (await navigator.servi
 
 test("a host without headers: the page works at once, and one reload brings threads", async () => {
   // In a folder of its host, as a GitHub Pages project is.
-  const server = await serve({ bare: true, folder: "/interleave/" });
-  const { page, errors } = await open(browser, `${server.url}?${QUERY}`);
-  try {
+  return withPage(browser, { bare: true, folder: "/interleave/" }, `?${QUERY}`, async ({ page, errors, server }) => {
     // First visit: not isolated, the other techniques run, threads say why they cannot.
     assert.equal(await settled(page), "done", await page.getByTestId("run-status").textContent());
     assert.equal(await isolated(page), false);
@@ -59,17 +57,12 @@ test("a host without headers: the page works at once, and one reload brings thre
     // The page's own CSP-free response came back with the headers only the service worker adds.
     assert.equal(await page.evaluate(() => document.documentElement.dataset.coi), "isolated");
     assert.deepEqual(errors, []);
-  } finally {
-    await page.close();
-    server.close();
-  }
+  });
 });
 
 test("a host that sends its CSP but no isolation headers: the service worker keeps the CSP", async () => {
   // Registering the service worker is allowed by the strict CSP's worker-src 'self'.
-  const server = await serve({ isolated: false });
-  const { page, errors } = await open(browser, server.url);
-  try {
+  return withPage(browser, { isolated: false }, "", async ({ page, errors }) => {
     const line = page.locator('[data-testid="isolation-status"][data-state="ready"]');
     await line.waitFor();
     await Promise.all([page.waitForEvent("load"), line.getByRole("button", { name: "Reload now" }).click()]);
@@ -85,16 +78,11 @@ test("a host that sends its CSP but no isolation headers: the service worker kee
         }),
     );
     assert.equal(violated, "connect-src");
-  } finally {
-    await page.close();
-    server.close();
-  }
+  });
 });
 
 test("a host without headers: ?coi=0 removes the service worker and keeps it off", async () => {
-  const server = await serve({ bare: true });
-  const { page, errors } = await open(browser, server.url);
-  try {
+  return withPage(browser, { bare: true }, "", async ({ page, errors, server }) => {
     await page.locator('[data-testid="isolation-status"][data-state="ready"]').waitFor();
     assert.equal(await registrations(page), 1);
     await page.goto(`${server.url}?coi=0`);
@@ -107,10 +95,7 @@ test("a host without headers: ?coi=0 removes the service worker and keeps it off
     assert.equal(await page.getByTestId("isolation-status").count(), 0);
     assert.equal(await page.getByTestId("notice").count(), 0, "coi is no unknown parameter");
     assert.deepEqual(errors, []);
-  } finally {
-    await page.close();
-    server.close();
-  }
+  });
 });
 
 test("in a frame, where a reload cannot isolate the page, no service worker is registered", async () => {
@@ -136,9 +121,7 @@ test("in a frame, where a reload cannot isolate the page, no service worker is r
 });
 
 test("with the host's own headers the service worker stays out of the way", async () => {
-  const server = await serve({ isolated: true });
-  const { page, errors } = await open(browser, `${server.url}?${QUERY}`);
-  try {
+  return withPage(browser, { isolated: true }, `?${QUERY}`, async ({ page, errors, server }) => {
     assert.equal(await settled(page), "done");
     assert.equal(await isolated(page), true);
     assert.equal(await status(page, "threads"), "done");
@@ -148,8 +131,5 @@ test("with the host's own headers the service worker stays out of the way", asyn
     assert.equal(await page.getByTestId("isolation-status").count(), 0);
     assert.equal(documents(server), 1);
     assert.deepEqual(errors, []);
-  } finally {
-    await page.close();
-    server.close();
-  }
+  });
 });

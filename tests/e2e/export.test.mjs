@@ -129,7 +129,7 @@ test("SVG, PNG and CSV exports match the trace and the page's figures", async ()
     assert.deepEqual(rows[0].slice(0, 10), [
       "run", "technique", "label", "build", "lanes", "tasks", "succeeded", "failed", "cancelled", "wall_ms",
     ]);
-    assert.equal(rows[0].length, 21, "the columns of RESULTS_HEADER (crate/src/trace/csv.rs)");
+    assert.equal(rows[0].length, 29, "the columns of RESULTS_HEADER (crate/src/trace/csv.rs)");
     const body = rows.slice(1);
     assert.deepEqual(body.map((r) => r[1]), TECHNIQUES, "one row per technique, in page order");
     const col = (name) => rows[0].indexOf(name);
@@ -140,6 +140,16 @@ test("SVG, PNG and CSV exports match the trace and the page's figures", async ()
       assert.ok(Math.abs(csvUs - wallUs) <= 1, `${id}: ${csvUs} µs in the CSV, ${wallUs} µs on the page`);
       assert.equal(row[col("tasks")], "4", id);
       assert.equal(row[col("succeeded")], "4", id);
+      // The main thread's frames and the wasm memory while it ran, as the card shows them.
+      const gap = page.getByTestId(`frame-gap-${id}`);
+      const gapMs = Number(row[col("longest_frame_gap_ms")]);
+      const shownMs = Number(await gap.getAttribute("data-ms"));
+      assert.ok(gapMs > 0 && Math.abs(gapMs - shownMs) <= 0.051, `${id}: ${gapMs} ms in the CSV, ${shownMs} ms shown`);
+      assert.equal(row[col("dropped_frames")], await gap.getAttribute("data-dropped"), id);
+      const memory = page.getByTestId(`memory-${id}`);
+      assert.equal(row[col("memory_peak_bytes")], await memory.getAttribute("data-bytes"), id);
+      assert.equal(row[col("memory_end_bytes")], await memory.getAttribute("data-end-bytes"), id);
+      assert.equal(row[col("memory_instances")], await memory.getAttribute("data-instances"), id);
     }
 
     // Spans CSV: one row per span of the trace.

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import {
-  serve, launch, open, settled, exportTrace, download, spansOf, taskSpans, anyOverlap, mostAtOnce,
+  serve, launch, open, settled, exportTrace, download, spansOf, taskSpans, anyOverlap, mostAtOnce, withPage,
 } from "./support.mjs";
 
 const CPU = ["decode", "resize", "encode"];
@@ -168,9 +168,7 @@ test("a bad link is corrected with a visible notice, and the page still runs", a
 });
 
 test("presets change the link; Run shows progress and cannot be started twice", async () => {
-  const server = await serve({ isolated: true });
-  const { page, errors } = await open(browser, `${server.url}?images=3&techniques=sequential,cooperative&repeats=1`);
-  try {
+  return withPage(browser, { isolated: true }, `?images=3&techniques=sequential,cooperative&repeats=1`, async ({ page, errors }) => {
     assert.equal(await page.evaluate(() => document.documentElement.dataset.runState), "idle");
     await page.getByTestId("preset-io").click();
     await page.waitForFunction(() => new URL(location.href).searchParams.get("set") === "small");
@@ -191,16 +189,11 @@ test("presets change the link; Run shows progress and cannot be started twice", 
     assert.ok(await page.evaluate(() => window.sawProgress), "progress was shown while running");
     assert.ok(await page.getByTestId("run-button").isEnabled());
     assert.deepEqual(errors, []);
-  } finally {
-    await page.close();
-    server.close();
-  }
+  });
 });
 
 test("own images replace the batch, stay in the browser, and a corrupt one fails alone", async () => {
-  const server = await serve({ isolated: true });
-  const { page, errors } = await open(browser, `${server.url}?threads=2&repeats=1`);
-  try {
+  return withPage(browser, { isolated: true }, `?threads=2&repeats=1`, async ({ page, errors, server }) => {
     const dist = resolve(import.meta.dirname, "../../dist/samples");
     await page.getByTestId("file-input").setInputFiles([
       { name: "a.jpg", mimeType: "image/jpeg", buffer: await readFile(`${dist}/small/00.jpg`) },
@@ -229,8 +222,5 @@ test("own images replace the batch, stay in the browser, and a corrupt one fails
     assert.equal(entries, 2, "one PNG per thumbnail that was made");
     assert.ok(zip.includes(Buffer.from([0x89, 0x50, 0x4e, 0x47])), "with PNGs inside");
     assert.deepEqual(errors, []);
-  } finally {
-    await page.close();
-    server.close();
-  }
+  });
 });

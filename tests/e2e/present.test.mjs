@@ -5,7 +5,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { serve, launch, open, settled } from "./support.mjs";
+import { serve, launch, open, settled, withPage } from "./support.mjs";
 
 const SMALL = "repeats=1&set=small&images=4&thumb=128&effort=fast";
 
@@ -116,16 +116,11 @@ test("presenter mode steps with the keys, R runs a step, nothing is small or scr
 });
 
 test("a bad step is corrected with a notice", async () => {
-  const server = await serve({ isolated: false });
-  const { page } = await open(browser, `${server.url}?${SMALL}&techniques=sequential&present=1&step=9`);
-  try {
+  return withPage(browser, { isolated: false }, `?${SMALL}&techniques=sequential&present=1&step=9`, async ({ page }) => {
     await page.getByTestId("presenter").waitFor();
     assert.equal(await step(page), "2", "the last step: the summary");
     assert.match(await page.getByTestId("notice").textContent(), /past the last step/);
-  } finally {
-    await page.close();
-    server.close();
-  }
+  });
 });
 
 /** WCAG contrast of two `rgb(…)` colours. */

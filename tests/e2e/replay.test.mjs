@@ -1,29 +1,29 @@
 // Replay: a run's exported trace, opened in a fresh page (picked, or named by ?trace=), shows
-// the same lanes, spans and figures without running anything; bad files say why and lose
-// nothing.
+// the same lanes, spans and figures — every repeat in the run picker, the medians and spread,
+// the main thread's frame gaps and the wasm memory — without running anything; bad files say
+// why and lose nothing.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtemp, writeFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serve, launch, open, settled, download, spansOf } from "./support.mjs";
+import { serve, open, browserForFile, recordRun, spansOf } from "./support.mjs";
 
 const TECHNIQUES = ["sequential", "threads", "cooperative", "processes"];
-const QUERY = `repeats=1&set=small&images=4&thumb=128&effort=fast&threads=2&techniques=${TECHNIQUES.join(",")}`;
+const QUERY = `repeats=2&set=small&images=4&thumb=128&effort=fast&threads=2&techniques=${TECHNIQUES.join(",")}`;
 
-let browser;
+const shared = browserForFile();
 let dir;
 before(async () => {
-  browser = await launch();
   dir = await mkdtemp(join(tmpdir(), "interleave-replay-"));
 });
 after(async () => {
-  await browser?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** What the page shows of each technique: lanes, spans, figures; and the summary. */
+/** What the page shows of each technique: lanes, spans, figures, its runs, the main thread's
+ * frames and the wasm memory; and the summary. */
 async function shown(page) {
   return page.evaluate((ids) => {
     const attr = (el, name) => el?.getAttribute(name) ?? null;
@@ -37,6 +37,12 @@ async function shown(page) {
         spans: timeline?.querySelectorAll("rect[data-task]").length ?? 0,
         wall: by(`wall-${id}`)?.textContent,
         wallUs: attr(by(`wall-${id}`), "data-wall-us"),
+        spread: [attr(by(`wall-${id}`), "data-runs"), attr(by(`wall-${id}`), "data-min-us"), attr(by(`wall-${id}`), "data-max-us")],
+        shownUs: attr(timeline, "data-wall-us"),
+        runs: [attr(by(`repeats-${id}`), "data-runs"), attr(by(`repeats-${id}`), "data-shown")],
+        picker: [...document.querySelectorAll(`[data-testid^="repeat-${id}-"]`)].map((b) => attr(b, "data-wall-us")),
+        frames: ["data-ms", "data-dropped", "data-long-tasks"].map((a) => attr(by(`frame-gap-${id}`), a)),
+        memory: ["data-bytes", "data-end-bytes", "data-instances", "data-largest-bytes"].map((a) => attr(by(`memory-${id}`), a)),
         speedup: by(`speedup-${id}`)?.textContent,
         build: by(`build-${id}`)?.textContent,
         ideal: [attr(by(`ideal-${id}`), "data-predicted-us"), attr(by(`ideal-${id}`), "data-measured-us")],
@@ -64,38 +70,41 @@ async function paintedThumbs(page) {
 }
 
 test("an exported trace replays in a fresh page exactly as recorded, without running anything", async () => {
-  const recorded = await (async () => {
-    const server = await serve({ isolated: true });
-    const { page, errors } = await open(browser, `${server.url}?${QUERY}`);
-    try {
-      await page.getByTestId("run-button").click();
-      assert.equal(await settled(page), "done", await page.getByTestId("run-status").textContent());
-      const live = await shown(page);
-      const bytes = await download(page, "export-trace");
-      assert.deepEqual(errors, []);
-      return { live, bytes };
-    } finally {
-      await page.close();
-      server.close();
-    }
-  })();
-  const { live, bytes } = recorded;
+  const browser = shared.browser;
+  const { live, bytes } = await recordRun(browser, QUERY, shown);
   // The file is still the Chrome trace Perfetto opens, with the recording after its events.
   const text = bytes.toString("utf8");
   const json = JSON.parse(text);
   assert.ok(text.indexOf('"traceEvents"') < text.indexOf('"interleave"'), "events first");
-  assert.equal(json.interleave.version, 2);
+  assert.equal(json.interleave.version, 3);
   assert.equal(json.interleave.recording.isolated, true);
   assert.equal(json.interleave.thumbnails.length, 4);
+  // Every repeat is in the recording, with its frames and memory, and is a process of its own
+  // in the events, with its memory counter and its main-thread frames track.
+  const timed = json.interleave.runs.filter((r) => r.trace);
+  assert.equal(timed.length, TECHNIQUES.length * 2);
+  const processes = json.traceEvents.filter((e) => e.ph === "M" && e.name === "process_name");
+  assert.equal(processes.length, timed.length);
+  for (const [i, run] of timed.entries()) {
+    assert.ok(run.frames?.frames_us.length > 0, `${run.technique}: frames`);
+    assert.ok(run.memory?.instances.length > 0, `${run.technique}: memory`);
+    const mine = json.traceEvents.filter((e) => e.pid === i + 1);
+    assert.equal(mine.filter((e) => e.ph === "C" && e.name === "wasm memory (bytes)").length, 2, run.technique);
+    assert.ok(mine.some((e) => e.ph === "M" && e.args.name === "main thread frames"), run.technique);
+  }
   for (const id of TECHNIQUES) {
     assert.equal(live[id].status, "done", id);
     assert.ok(live[id].spans > 0 && live[id].lanes.length > 0, id);
+    assert.deepEqual(live[id].runs, ["2", live[id].runs[1]], id);
+    assert.equal(live[id].picker.length, 2, id);
+    assert.ok(live[id].frames[0] !== null && live[id].memory[0] !== null, `${id}: panels shown`);
     assert.ok(spansOf(json, label(json, id))?.length > 0, `${id} in the Chrome trace`);
   }
   const file = join(dir, "recording.json");
   await writeFile(file, bytes);
 
-  // Picked in a fresh page served without isolation: nothing runs, everything is as recorded.
+  // Picked in a fresh page served without isolation: nothing runs, everything is as recorded —
+  // the same runs in each picker, medians, spread, frame gaps and memory.
   const server = await serve({ isolated: false, files: { "/recordings/run.json": file } });
   try {
     const { page, errors } = await open(browser, server.url);
@@ -111,6 +120,17 @@ test("an exported trace replays in a fresh page exactly as recorded, without run
     assert.deepEqual(await shown(page), live);
     assert.equal(await paintedThumbs(page), 4);
     assert.equal(await page.evaluate(() => document.documentElement.dataset.runState), "done");
+    // The other run is one click away, as on the live page.
+    const other = live.threads.runs[1] === "1" ? 2 : 1;
+    await page.getByTestId(`repeat-threads-${other}`).click();
+    await page.waitForFunction(
+      (k) => document.querySelector('[data-testid="repeats-threads"]')?.dataset.shown === String(k),
+      other,
+    );
+    assert.equal(
+      await page.getByTestId("timeline-threads").getAttribute("data-wall-us"),
+      live.threads.picker[other - 1],
+    );
     assert.deepEqual(ran(requests), [], "nothing ran");
     assert.equal(page.workers().length, 0, "no worker started");
 
@@ -121,7 +141,7 @@ test("an exported trace replays in a fresh page exactly as recorded, without run
     const error = page.getByTestId("import-error");
     await error.waitFor();
     assert.match(await error.textContent(), /broken\.json.*incomplete/s);
-    assert.deepEqual(await shown(page), live);
+    assert.equal(await page.getByTestId("repeats-threads").getAttribute("data-shown"), String(other));
     // A foreign file: a Chrome trace without a recording.
     const foreign = join(dir, "foreign.json");
     await writeFile(foreign, JSON.stringify({ traceEvents: json.traceEvents }));
@@ -155,14 +175,16 @@ test("an exported trace replays in a fresh page exactly as recorded, without run
   }
 });
 
-/** The process name of technique `id` in a trace (its label, as the page writes it). */
+/** The process name of technique `id`'s first run in a trace (as the page writes it): one
+ * process per timed run, in the recording's order. */
 function label(json, id) {
-  const index = json.interleave.runs.findIndex((r) => r.technique === id);
+  const index = json.interleave.runs.filter((r) => r.trace).findIndex((r) => r.technique === id);
   const names = json.traceEvents.filter((e) => e.ph === "M" && e.name === "process_name");
   return names.find((e) => e.pid === index + 1)?.args.name;
 }
 
 test("?trace= refuses other origins and missing files with a clear notice", async () => {
+  const browser = shared.browser;
   const server = await serve({ isolated: false });
   try {
     for (const [trace, expected] of [

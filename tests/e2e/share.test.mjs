@@ -2,25 +2,18 @@
 // at slide sizes, the Embed dialog's snippet, and the page inside a non-isolated cross-origin
 // iframe (as in most slides).
 
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
-import { serve, launch, settled } from "./support.mjs";
+import { serve, settled, browserForFile, framingPage, assertFits } from "./support.mjs";
 
 const SMALL = "set=small&images=4&thumb=128&effort=fast&repeats=1";
 const ALL = ["sequential", "sequential-main", "threads", "gil", "cooperative", "processes"];
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const shared = browserForFile();
 
 /** A fresh context (its own clipboard permissions) and page that records errors. */
 async function newPage(server, options = {}) {
-  const context = await browser.newContext({ acceptDownloads: true, ...options });
+  const context = await shared.browser.newContext({ acceptDownloads: true, ...options });
   if (options.clipboard) {
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url.replace(/\/$/, "") });
   }
@@ -114,22 +107,6 @@ test("a shared link reproduces the configuration and views; changes and Copy lin
   }
 });
 
-/** The document and body scroll exactly the viewport: no scrollbar anywhere on the page. */
-async function assertFits(page, what) {
-  const sizes = await page.evaluate(() => ({
-    view: [innerWidth, innerHeight],
-    doc: [document.documentElement.scrollWidth, document.documentElement.scrollHeight],
-    body: [document.body.scrollWidth, document.body.scrollHeight],
-  }));
-  assert.deepEqual(sizes.doc, sizes.view, `${what}: document scrolls`);
-  assert.deepEqual(sizes.body, sizes.view, `${what}: body scrolls`);
-  // Every technique's row is inside the frame.
-  for (const id of ALL) {
-    const box = await page.getByTestId(`technique-${id}`).boundingBox();
-    assert.ok(box && box.y >= 0 && box.y + box.height <= sizes.view[1] + 0.5, `${what}: ${id} at ${JSON.stringify(box)}`);
-  }
-}
-
 test("the embed layout fits 1280×720 and 960×540 without scrolling, before and after a run", async () => {
   const server = await serve({ isolated: true });
   try {
@@ -138,18 +115,18 @@ test("the embed layout fits 1280×720 and 960×540 without scrolling, before and
       try {
         await page.goto(`${server.url}?${SMALL}&threads=2&embed=1`);
         await page.getByTestId("embed").waitFor();
-        await assertFits(page, `${width}×${height} before`);
+        await assertFits(page, ALL, `${width}×${height} before`);
         assert.equal(await page.getByTestId("embed-preset").inputValue(), "");
         await page.getByTestId("run-button").click();
         assert.equal(await settled(page), "done");
-        await assertFits(page, `${width}×${height} after`);
+        await assertFits(page, ALL, `${width}×${height} after`);
         for (const id of ALL) assert.equal(await page.getByTestId(`technique-${id}`).getAttribute("data-status"), "done", id);
         assert.equal(await page.getByTestId("summary").locator('g[data-testid^="summary-"]').count(), ALL.length);
         // Details open over the rows, not below them; the view is in the address.
         await page.getByTestId("explain-toggle-processes").click();
         await page.getByTestId("explain-processes").waitFor();
         assert.equal(query(page).get("explain"), "processes");
-        await assertFits(page, `${width}×${height} explained`);
+        await assertFits(page, ALL, `${width}×${height} explained`);
         await page.getByTestId("explain-close").click();
         assert.equal(await page.getByTestId("explain-processes").count(), 0);
         // A preset from the bar changes the configuration and the address.
@@ -211,21 +188,9 @@ test("the Embed dialog gives an iframe snippet of the current configuration", as
   }
 });
 
-/** A page on another origin (another loopback port) with no isolation headers that frames `src`. */
-async function parentPage(src) {
-  const server = createServer((req, res) => {
-    res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(
-      `<!doctype html><title>Slides</title><body style="margin:0">` +
-        `<iframe src="${src.replace(/&/g, "&amp;")}" width="960" height="540" allow="cross-origin-isolated" style="border:0"></iframe>`,
-    );
-  });
-  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() };
-}
-
 test("inside a non-isolated cross-origin iframe: threads unavailable, said once, the rest runs", async () => {
   const app = await serve({ isolated: false });
-  const parent = await parentPage(`${app.url}?${SMALL}&embed=1&autorun=1`);
+  const parent = await framingPage(`${app.url}?${SMALL}&embed=1&autorun=1`);
   const { context, page, errors } = await newPage(app, { viewport: { width: 1000, height: 600 } });
   try {
     await page.goto(parent.url);

@@ -46,10 +46,14 @@
 //   (data-workers, data-speedup, data-wall-us, data-oversubscribed), serial-fraction (data-value
 //   0–1, data-min, data-max: the first swept technique's), serial-fraction-<id> (data-value),
 //   sweep-skipped-<id> (why a technique was not swept), sweep-io-bound,
+//   in the embed layout over a recording (?embed=1&trace=…): recording-banner (one line, the
+//   same data-* as the full page's), leave-recording and import-error,
 // where <id> is sequential, sequential-main, threads, gil, cooperative or processes.
 // and the document root's data-run-state: idle|running|done|failed|cancelled, and data-coi
 // (www/coi.js: isolated|installing|ready|refused|off|framed|unsupported).
 
+import assert from "node:assert/strict";
+import { before, after } from "node:test";
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize, resolve } from "node:path";
@@ -124,6 +128,76 @@ export async function launch() {
     ],
     // playwright gives every launch a fresh, throwaway profile of its own.
   });
+}
+
+/** One headless Chromium for a test file's tests, launched before them and closed after:
+ * read it as `.browser` inside a test. */
+export function browserForFile() {
+  const shared = { browser: null };
+  before(async () => {
+    shared.browser = await launch();
+  });
+  after(async () => {
+    await shared.browser?.close();
+  });
+  return shared;
+}
+
+/** Serves dist/ (`options` as for `serve`), opens `path` (a query or path after the served
+ * URL) in a fresh page, runs `body({ page, errors, server })` and returns what it returns;
+ * the page and the server are closed whatever happens. */
+export async function withPage(browser, options, path, body) {
+  const server = await serve(options);
+  let opened;
+  try {
+    opened = await open(browser, server.url + path);
+    return await body({ ...opened, server });
+  } finally {
+    await opened?.page.close();
+    server.close();
+  }
+}
+
+/** Runs `query` to the end on a cross-origin isolated page and exports its trace: returns the
+ * file's bytes and what `read(page)` read of the live page just before. */
+export async function recordRun(browser, query, read = async () => null) {
+  return withPage(browser, { isolated: true }, `?${query}`, async ({ page, errors }) => {
+    await page.getByTestId("run-button").click();
+    assert.equal(await settled(page), "done", await page.getByTestId("run-status").textContent());
+    const live = await read(page);
+    const bytes = await download(page, "export-trace");
+    assert.deepEqual(errors, []);
+    return { live, bytes };
+  });
+}
+
+/** A page on another origin (another loopback port), sent without isolation headers, that
+ * frames `src` at `width`×`height` (as a slide does); `url` and `close`. */
+export async function framingPage(src, width = 960, height = 540) {
+  const server = createServer((req, res) => {
+    res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(
+      `<!doctype html><title>Slides</title><body style="margin:0">` +
+        `<iframe src="${src.replace(/&/g, "&amp;")}" width="${width}" height="${height}" allow="cross-origin-isolated" style="border:0"></iframe>`,
+    );
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() };
+}
+
+/** Asserts that the document and body of `page` (a page or a frame) scroll exactly its
+ * viewport — no scrollbar anywhere — and that each `technique-<id>` of `ids` is inside it. */
+export async function assertFits(page, ids, what) {
+  const sizes = await page.evaluate(() => ({
+    view: [innerWidth, innerHeight],
+    doc: [document.documentElement.scrollWidth, document.documentElement.scrollHeight],
+    body: [document.body.scrollWidth, document.body.scrollHeight],
+  }));
+  assert.deepEqual(sizes.doc, sizes.view, `${what}: document scrolls`);
+  assert.deepEqual(sizes.body, sizes.view, `${what}: body scrolls`);
+  for (const id of ids) {
+    const box = await page.getByTestId(`technique-${id}`).boundingBox();
+    assert.ok(box && box.y >= 0 && box.y + box.height <= sizes.view[1] + 0.5, `${what}: ${id} at ${JSON.stringify(box)}`);
+  }
 }
 
 /** A page that records console errors and uncaught exceptions. */

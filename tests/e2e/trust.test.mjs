@@ -3,7 +3,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { serve, launch, open, settled, exportTrace, spansOf, taskSpans, anyOverlap } from "./support.mjs";
+import { serve, launch, open, settled, exportTrace, spansOf, taskSpans, anyOverlap, withPage } from "./support.mjs";
 
 const ALL = ["sequential", "sequential-main", "threads", "gil", "cooperative", "processes"];
 
@@ -77,9 +77,7 @@ test("Cancel stops each technique within 100 ms, keeps what was done, and a new 
 });
 
 test("a link that would run for an hour stops at once", async () => {
-  const server = await serve({ isolated: false });
-  const { page } = await open(browser, `${server.url}?latency=10000&images=64&repeats=1&autorun=1`);
-  try {
+  return withPage(browser, { isolated: false }, `?latency=10000&images=64&repeats=1&autorun=1`, async ({ page }) => {
     // Mid-run: the first technique is waiting out its first 10 s request.
     await page.waitForFunction(() => document.querySelector("[data-testid^=progress-]"), null, { timeout: 60_000 });
     const t0 = Date.now();
@@ -90,10 +88,7 @@ test("a link that would run for an hour stops at once", async () => {
     assert.ok(Date.now() - t0 < 1_000, `stopped ${Date.now() - t0} ms after the click`);
     assert.ok(await page.getByTestId("run-button").isEnabled());
     assert.equal(await status(page, "sequential"), "cancelled", "cancelled, not failed");
-  } finally {
-    await page.close();
-    server.close();
-  }
+  });
 });
 
 for (const [fault, expectFailed] of [

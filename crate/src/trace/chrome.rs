@@ -14,6 +14,10 @@ use serde_json::{json, Value};
 
 use super::tracks::{interval, micros, on_lane, pack, Item};
 use super::{Span, Stage, State, Trace};
+use crate::measure::RunMeasures;
+
+mod measures;
+pub use measures::{FRAMES_THREAD, LONG_TASKS_THREAD, MEMORY_COUNTER};
 
 /// Name and category of every flow event (page ↔ process messages).
 pub const FLOW_NAME: &str = "message";
@@ -32,12 +36,26 @@ pub const PAGE_THREAD: &str = "page (coordinator)";
 /// earliest run, so runs keep their real order. Spans with times that are not finite are left
 /// out (a trace file may hold anything).
 pub fn chrome_trace(traces: &[Trace]) -> Value {
-    // A span may start a little before its run (clocks of workers round differently): the
-    // origin is the earliest time recorded, so no time is negative.
-    let starts = traces.iter().flat_map(|t| {
+    chrome_trace_measured(traces, &[])
+}
+
+/// Like [`chrome_trace`], with what was measured around each run (`measures[i]` beside
+/// `traces[i]`; missing ones are none): the main thread's late frames and long tasks on
+/// tracks of their own ([`FRAMES_THREAD`], [`LONG_TASKS_THREAD`]) and the wasm memory of each
+/// instance as a counter ([`MEMORY_COUNTER`]).
+pub fn chrome_trace_measured(traces: &[Trace], measures: &[RunMeasures]) -> Value {
+    let measure = |i: usize| measures.get(i).copied().unwrap_or_default();
+    // A span may start a little before its run (clocks of workers round differently), and the
+    // frames are watched from just before it: the origin is the earliest time recorded, so no
+    // time is negative.
+    let starts = traces.iter().enumerate().flat_map(|(i, t)| {
         let spans = t.spans.iter().map(|s| s.start_us);
         let startups = t.lanes.iter().filter_map(|l| l.startup_us.map(|(a, _)| a));
-        std::iter::once(t.start_us).chain(spans).chain(startups)
+        let frames = measure(i).frames.map(|f| f.start_us);
+        std::iter::once(t.start_us)
+            .chain(spans)
+            .chain(startups)
+            .chain(frames)
     });
     let origin = starts
         .filter(|t| t.is_finite())
@@ -49,7 +67,13 @@ pub fn chrome_trace(traces: &[Trace]) -> Value {
     };
     let repeats = crate::measure::repeat_numbers(traces);
     for (i, (trace, repeat)) in traces.iter().zip(repeats).enumerate() {
-        out.run(i, trace, origin, repeat);
+        let free = out.run(i, trace, origin, repeat);
+        if let Some(frames) = measure(i).frames {
+            out.frames(i + 1, free, frames, origin);
+        }
+        if let Some(memory) = measure(i).memory {
+            out.memory(i + 1, (trace.start_us, trace.end_us), memory, origin);
+        }
     }
     json!({ "traceEvents": out.events, "displayTimeUnit": "ms" })
 }
@@ -82,7 +106,8 @@ impl Out {
         self.next_flow - 1
     }
 
-    fn run(&mut self, index: usize, trace: &Trace, origin: f64, repeat: (u32, u32)) {
+    /// Run `index`'s events; returns the first thread id after its lanes and the page's.
+    fn run(&mut self, index: usize, trace: &Trace, origin: f64, repeat: (u32, u32)) -> u32 {
         let pid = index + 1;
         self.metadata(pid, index, trace, repeat);
         let mut lanes: BTreeMap<u32, Vec<(Item, What)>> = BTreeMap::new();
@@ -161,6 +186,7 @@ impl Out {
         self.page(pid, page, receipts);
         self.waits(pid, waits);
         self.in_flight(pid, trace, origin);
+        page + 1
     }
 
     /// A technique run several times is one process per repeat, named with its number.

@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use super::{Stage, State, Trace};
 use crate::kind::TechniqueKind;
 use crate::measure::repeats::{self, repeat_numbers, repeated_speedup, Measured};
+use crate::measure::RunMeasures;
 use crate::platform::CANCELLED;
 use crate::stats;
 
@@ -53,11 +54,51 @@ pub struct RunFigures {
     pub median_speedup: Option<f64>,
     /// That speedup per lane.
     pub median_efficiency: Option<f64>,
+    /// The longest the main thread went without a frame while it ran, ms.
+    pub longest_gap_ms: Option<f64>,
+    /// Frames the display wanted and the page did not draw.
+    pub dropped_frames: Option<u32>,
+    /// Long tasks the browser reported (`None` where it reports none at all).
+    pub long_tasks: Option<usize>,
+    /// Time in those long tasks, ms.
+    pub long_task_ms: Option<f64>,
+    /// Peak wasm memory of all its instances together, bytes.
+    pub memory_peak_bytes: Option<f64>,
+    /// Their memory when it ended, bytes.
+    pub memory_end_bytes: Option<f64>,
+    /// How much it made them grow, bytes.
+    pub memory_grown_bytes: Option<f64>,
+    /// How many wasm instances it ran in.
+    pub memory_instances: Option<usize>,
 }
 
 /// The figures of each run, in order.
 pub fn run_figures(traces: &[Trace]) -> Vec<RunFigures> {
+    run_figures_measured(traces, &[])
+}
+
+/// Like [`run_figures`], with the frames and memory measured around each run (`measures[i]`
+/// beside `traces[i]`), as the page shows them.
+pub fn run_figures_measured(traces: &[Trace], measures: &[RunMeasures]) -> Vec<RunFigures> {
     let mut figures: Vec<RunFigures> = traces.iter().map(figures_of).collect();
+    for (f, m) in figures.iter_mut().zip(measures) {
+        if let Some(frames) = m.frames {
+            f.longest_gap_ms = Some(frames.longest_gap_us() / 1000.0);
+            f.dropped_frames = Some(frames.dropped());
+            f.long_tasks = frames
+                .long_tasks_supported
+                .then_some(frames.long_tasks.len());
+            f.long_task_ms = frames
+                .long_tasks_supported
+                .then(|| frames.long_task_us() / 1000.0);
+        }
+        if let Some(memory) = m.memory {
+            f.memory_peak_bytes = Some(memory.peak());
+            f.memory_end_bytes = Some(memory.end());
+            f.memory_grown_bytes = Some(memory.growth());
+            f.memory_instances = Some(memory.instances.len());
+        }
+    }
     let baselines: Vec<(u32, f64)> = figures
         .iter()
         .filter(|f| f.technique == TechniqueKind::Sequential && f.succeeded > 0)
@@ -156,11 +197,19 @@ fn figures_of(trace: &Trace) -> RunFigures {
         median_wall_ms: None,
         median_speedup: None,
         median_efficiency: None,
+        longest_gap_ms: None,
+        dropped_frames: None,
+        long_tasks: None,
+        long_task_ms: None,
+        memory_peak_bytes: None,
+        memory_end_bytes: None,
+        memory_grown_bytes: None,
+        memory_instances: None,
     }
 }
 
 /// The header of [`results_csv`].
-const RESULTS_HEADER: [&str; 21] = [
+const RESULTS_HEADER: [&str; 29] = [
     "run",
     "technique",
     "label",
@@ -182,6 +231,14 @@ const RESULTS_HEADER: [&str; 21] = [
     "median_wall_ms",
     "median_speedup",
     "median_efficiency",
+    "longest_frame_gap_ms",
+    "dropped_frames",
+    "long_tasks",
+    "long_task_ms",
+    "memory_peak_bytes",
+    "memory_end_bytes",
+    "memory_grown_bytes",
+    "memory_instances",
 ];
 
 /// One row per run: `run` (from 1, the process id in the Chrome trace), technique id and
@@ -191,8 +248,19 @@ const RESULTS_HEADER: [&str; 21] = [
 /// run is and of how many, and the technique's median wall (complete repeats), speedup and
 /// efficiency from medians, as the page shows them (empty where they do not apply).
 pub fn results_csv(traces: &[Trace]) -> String {
+    results_csv_measured(traces, &[])
+}
+
+/// Like [`results_csv`], with the frames and memory measured around each run: the longest
+/// main-thread frame gap (ms), frames dropped, long tasks and their time (ms; empty where the
+/// browser does not report them), and the wasm memory of all its instances at the peak, at the
+/// end and grown (bytes), with how many instances (empty where not measured).
+pub fn results_csv_measured(traces: &[Trace], measures: &[RunMeasures]) -> String {
     let mut out = line(RESULTS_HEADER.iter().map(|h| h.to_string()));
-    for (i, f) in run_figures(traces).into_iter().enumerate() {
+    for (i, f) in run_figures_measured(traces, measures)
+        .into_iter()
+        .enumerate()
+    {
         out += &line([
             (i + 1).to_string(),
             f.technique.id().to_string(),
@@ -215,6 +283,14 @@ pub fn results_csv(traces: &[Trace]) -> String {
             f.median_wall_ms.map(number).unwrap_or_default(),
             f.median_speedup.map(number).unwrap_or_default(),
             f.median_efficiency.map(number).unwrap_or_default(),
+            f.longest_gap_ms.map(number).unwrap_or_default(),
+            text(f.dropped_frames),
+            text(f.long_tasks),
+            f.long_task_ms.map(number).unwrap_or_default(),
+            f.memory_peak_bytes.map(bytes).unwrap_or_default(),
+            f.memory_end_bytes.map(bytes).unwrap_or_default(),
+            f.memory_grown_bytes.map(bytes).unwrap_or_default(),
+            text(f.memory_instances),
         ]);
     }
     out
@@ -270,6 +346,20 @@ fn number(x: f64) -> String {
     } else {
         String::new()
     }
+}
+
+/// A whole number of bytes; empty when it is not finite.
+fn bytes(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x:.0}")
+    } else {
+        String::new()
+    }
+}
+
+/// A count, or empty.
+fn text<T: ToString>(x: Option<T>) -> String {
+    x.map(|x| x.to_string()).unwrap_or_default()
 }
 
 /// One record: fields quoted where RFC 4180 requires, then CRLF.

@@ -1,7 +1,7 @@
 //! A saved recording: a versioned file holding everything needed to show a session's runs again
-//! exactly as recorded — configuration, N, each technique's status, build, trace and per-image
-//! outcome, the clock's resolution, a header saying where it was recorded, and optionally the
-//! thumbnails.
+//! exactly as recorded — configuration, N, every timed run of each technique (status, build,
+//! trace, per-image outcome, the main thread's frames and the wasm memory while it ran), the
+//! clock's resolution, a header saying where it was recorded, and optionally the thumbnails.
 //!
 //! The page saves it inside its Chrome Trace Event JSON, under the top-level key
 //! [`REPLAY_KEY`], written after `traceEvents`: the same file opens in Perfetto and replays on
@@ -13,16 +13,24 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use thiserror::Error;
 
-use super::{chrome_trace, Trace};
+use super::{chrome_trace_measured, Trace};
 use crate::config::Config;
 use crate::kind::TechniqueKind;
+use crate::measure::{Frames, MemoryUse, RunMeasures};
 
 mod check;
 mod png64;
+mod v1;
 
-/// The version of the [`TraceFile`] format this engine writes and reads. Version 1 held traces
-/// only, without each run's status and outcomes: it cannot be replayed.
-pub const TRACE_FILE_VERSION: u32 = 2;
+/// The version of the [`TraceFile`] format this engine writes. Version 3 holds every timed run
+/// of each technique (its repeats), each with the main thread's frames and the wasm memory
+/// while it ran. Version 2 held one run per technique, without frames or memory; version 1
+/// traces only, without each run's status and outcomes. Both still read (see
+/// [`TraceFile::from_json`]).
+pub const TRACE_FILE_VERSION: u32 = 3;
+
+/// The oldest version [`TraceFile::from_json`] reads.
+pub const OLDEST_TRACE_FILE_VERSION: u32 = 1;
 
 /// The top-level key of a Chrome trace under which the page saves its [`TraceFile`].
 pub const REPLAY_KEY: &str = "interleave";
@@ -78,7 +86,7 @@ pub enum TaskOutcome {
     Cancelled,
 }
 
-/// One technique's run, as recorded.
+/// One timed run of a technique, as recorded.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RecordedRun {
     /// Which technique.
@@ -97,6 +105,22 @@ pub struct RecordedRun {
     /// One outcome per task of the trace, in task order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tasks: Vec<TaskOutcome>,
+    /// The page's main thread while it ran: its frames and long tasks (since version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frames: Option<Frames>,
+    /// The wasm memory of every instance it ran in (since version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<MemoryUse>,
+}
+
+impl RecordedRun {
+    /// What was measured around the run, beside its trace.
+    pub fn measures(&self) -> RunMeasures<'_> {
+        RunMeasures {
+            frames: self.frames.as_ref(),
+            memory: self.memory.as_ref(),
+        }
+    }
 }
 
 /// A thumbnail saved with a recording (every technique makes the same bytes, so once per task).
@@ -128,7 +152,9 @@ pub struct TraceFile {
     pub clock_resolution_us: f64,
     /// The name of each image of the batch, by task.
     pub images: Vec<String>,
-    /// Each technique's run, in page order.
+    /// Every timed run, technique by technique in page order, each technique's in the order
+    /// they ran; a technique that failed or could not run ends with a run without a trace that
+    /// says why.
     pub runs: Vec<RecordedRun>,
     /// Thumbnails, if they were saved.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -153,11 +179,10 @@ pub enum TraceFileError {
     /// JSON, but not a trace file, or one whose contents do not hold together.
     #[error("this is not a usable Interleave trace file: {0}")]
     Malformed(String),
-    /// Made by an older version of the format, which did not save what a replay needs.
+    /// Made by a version of the format older than any this engine reads.
     #[error(
-        "this trace file has format version {found}, from an earlier version of Interleave that \
-         did not save what a replay needs (each run's outcome and where it was recorded); this \
-         page replays version {supported}"
+        "this trace file has format version {found}, from an earlier version of Interleave than \
+         this page can replay (it reads versions {supported} and later)"
     )]
     TooOld {
         /// The file's version.
@@ -179,9 +204,18 @@ pub enum TraceFileError {
 }
 
 impl TraceFile {
-    /// The traces of the runs that started, in page order.
+    /// The traces of the runs that started, in file order.
     pub fn traces(&self) -> impl Iterator<Item = &Trace> {
         self.runs.iter().filter_map(|r| r.trace.as_ref())
+    }
+
+    /// What was measured around each run that started, in the order of [`traces`](Self::traces).
+    pub fn measures(&self) -> Vec<RunMeasures<'_>> {
+        self.runs
+            .iter()
+            .filter(|r| r.trace.is_some())
+            .map(RecordedRun::measures)
+            .collect()
     }
 
     /// The file alone, as JSON.
@@ -189,16 +223,10 @@ impl TraceFile {
         serde_json::to_string(self).map_err(|e| TraceFileError::Malformed(e.to_string()))
     }
 
-    /// The Chrome Trace Event JSON of the runs (see [`chrome_trace`]) with the file under
-    /// [`REPLAY_KEY`], after the events.
+    /// The Chrome Trace Event JSON of every run that started (see [`chrome_trace_measured`]:
+    /// one process per run, with its frames and memory) with the file under [`REPLAY_KEY`],
+    /// after the events.
     pub fn to_chrome_json(&self) -> Result<String, TraceFileError> {
-        let traces: Vec<Trace> = self.traces().cloned().collect();
-        self.to_chrome_json_with(&traces)
-    }
-
-    /// Like [`to_chrome_json`](Self::to_chrome_json), with the events of `traces` instead of the
-    /// recorded runs': every timed run of a session whose recording holds the one shown of each.
-    pub fn to_chrome_json_with(&self, traces: &[Trace]) -> Result<String, TraceFileError> {
         #[derive(Serialize)]
         struct Chrome<'a> {
             #[serde(rename = "displayTimeUnit")]
@@ -207,7 +235,8 @@ impl TraceFile {
             trace_events: &'a Value,
             interleave: &'a TraceFile,
         }
-        let chrome = chrome_trace(traces);
+        let traces: Vec<Trace> = self.traces().cloned().collect();
+        let chrome = chrome_trace_measured(&traces, &self.measures());
         serde_json::to_string(&Chrome {
             display_time_unit: &chrome["displayTimeUnit"],
             trace_events: &chrome["traceEvents"],
@@ -217,8 +246,10 @@ impl TraceFile {
     }
 
     /// Reads a file written by [`to_chrome_json`](Self::to_chrome_json) or
-    /// [`to_json`](Self::to_json). A file of another version is refused before its contents
-    /// are read; one whose contents do not hold together (outcomes that do not match the
+    /// [`to_json`](Self::to_json), of this version or an older one (read as this version: a
+    /// version 2 file has one run per technique and no frames or memory; a version 1 file,
+    /// traces only, gets its outcomes from its traces). A file of a newer version is refused
+    /// before its contents are read; one whose contents do not hold together (outcomes that do not match the
     /// traces, unknown lanes or images, times that are not numbers) is refused too, so the
     /// page never draws nonsense.
     pub fn from_json(json: &str) -> Result<TraceFile, TraceFileError> {
@@ -243,22 +274,26 @@ impl TraceFile {
             .get("version")
             .and_then(Value::as_u64)
             .ok_or_else(|| TraceFileError::Malformed("it has no format version".into()))?;
-        let supported = TRACE_FILE_VERSION;
-        if version < u64::from(supported) {
+        if version < u64::from(OLDEST_TRACE_FILE_VERSION) {
             return Err(TraceFileError::TooOld {
                 found: version,
-                supported,
+                supported: OLDEST_TRACE_FILE_VERSION,
             });
         }
-        if version > u64::from(supported) {
+        if version > u64::from(TRACE_FILE_VERSION) {
             return Err(TraceFileError::TooNew {
                 found: version,
-                supported,
+                supported: TRACE_FILE_VERSION,
             });
         }
-        let file: TraceFile =
-            serde_json::from_value(file).map_err(|e| TraceFileError::Malformed(e.to_string()))?;
+        let mut file: TraceFile = if version == 1 {
+            v1::upgrade(file).map_err(TraceFileError::Malformed)?
+        } else {
+            serde_json::from_value(file).map_err(|e| TraceFileError::Malformed(e.to_string()))?
+        };
         file.check().map_err(TraceFileError::Malformed)?;
+        // Read as this version: what it lacks is absent, and it saves as this version.
+        file.version = TRACE_FILE_VERSION;
         Ok(file)
     }
 }
@@ -270,5 +305,7 @@ fn looks_cut_off(json: &str) -> bool {
     trimmed.starts_with('{') && !trimmed.ends_with('}')
 }
 
+#[cfg(test)]
+mod compat_tests;
 #[cfg(test)]
 mod tests;

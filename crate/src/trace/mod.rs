@@ -14,11 +14,16 @@ mod svg;
 mod tracks;
 mod validate;
 
-pub use chrome::{chrome_trace, FLOW_NAME, IN_FLIGHT_COUNTER, PAGE_THREAD};
-pub use csv::{results_csv, run_figures, spans_csv, RunFigures};
+pub use chrome::{
+    chrome_trace, chrome_trace_measured, FLOW_NAME, FRAMES_THREAD, IN_FLIGHT_COUNTER,
+    LONG_TASKS_THREAD, MEMORY_COUNTER, PAGE_THREAD,
+};
+pub use csv::{
+    results_csv, results_csv_measured, run_figures, run_figures_measured, spans_csv, RunFigures,
+};
 pub use file::{
-    RecordedRun, Recording, RunEnd, SavedThumb, TaskOutcome, TraceFile, TraceFileError, REPLAY_KEY,
-    TRACE_FILE_VERSION,
+    RecordedRun, Recording, RunEnd, SavedThumb, TaskOutcome, TraceFile, TraceFileError,
+    OLDEST_TRACE_FILE_VERSION, REPLAY_KEY, TRACE_FILE_VERSION,
 };
 pub use scene::{
     axis_ticks, stage_colour, timeline_scene, Anchor, Fill, Group, Line, Rect, Scene, Shape,

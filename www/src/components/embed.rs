@@ -9,6 +9,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::app::status_text;
+use super::embed_recording::EmbedRecording;
 use super::embed_row::EmbedRow;
 use super::embed_summary::EmbedSummary;
 use super::explain::Explain;
@@ -19,7 +20,7 @@ use super::scaling_chart::ScalingChart;
 use super::summary;
 use crate::repeats;
 use crate::runtime::clipboard;
-use crate::state::State;
+use crate::state::{Action, State};
 
 /// Props of [`Embed`].
 #[derive(Properties, PartialEq)]
@@ -66,6 +67,10 @@ pub fn Embed(props: &Props) -> Html {
         }
         .to_query(),
     );
+    let leave = {
+        let dispatch = props.state.dispatcher();
+        Callback::from(move |()| dispatch.dispatch(Action::LeaveReplay))
+    };
     let axis = state.time_axis_us();
     let threads = state.threads();
     let status = status_text(state);
@@ -99,6 +104,12 @@ pub fn Embed(props: &Props) -> Html {
                     title="The same configuration on the full page, in a new tab">{ "Full page ↗" }</a>
             </header>
             <IsolationNotice reason={state.caps.threads_unavailable.clone()} />
+            if let Some(replay) = &state.replay {
+                <EmbedRecording replay={replay.clone()} on_leave={leave} />
+            }
+            if let Some(why) = &state.import_error {
+                <p class="error embed-import-error" data-testid="import-error" role="alert" title={why.clone()}>{ why }</p>
+            }
             <Notices notices={state.notices.clone()} on_dismiss={props.on_dismiss.clone()} />
             <div class="embed-body">
                 <section class="embed-rows" aria-label="Techniques">

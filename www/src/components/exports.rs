@@ -3,7 +3,8 @@
 
 use std::rc::Rc;
 
-use interleave::trace::{results_csv, spans_csv, timeline_scene, write_svg, Trace};
+use interleave::measure::RunMeasures;
+use interleave::trace::{results_csv_measured, spans_csv, timeline_scene, write_svg, Trace};
 use yew::prelude::*;
 
 use crate::runtime::{browser, canvas, replay};
@@ -59,38 +60,29 @@ pub fn Exports(props: &Props) -> Html {
                 .collect::<Vec<Trace>>()
         }
     };
-    let every = {
-        let every = props.every.clone();
-        move || {
-            every
-                .iter()
-                .map(|f| f.trace.clone())
-                .collect::<Vec<Trace>>()
-        }
-    };
-    let file = |name: &'static str, mime: &'static str, make: fn(&[Trace], &[String]) -> String| {
-        let (traces, names, saved) = (every.clone(), props.names.clone(), saved.clone());
-        Callback::from(move |_: MouseEvent| {
-            let bytes = make(&traces(), &names);
-            match browser::download(name, bytes.as_bytes(), mime) {
-                Ok(()) => saved.set(Some(Saved {
-                    text: format!("Saved {name} ({}).", size_text(bytes.len())),
-                    size: None,
-                })),
-                Err(e) => web_sys::console::error_1(&e),
-            }
-        })
-    };
+    let file =
+        |name: &'static str, mime: &'static str, make: fn(&[Rc<Finished>], &[String]) -> String| {
+            let (every, names, saved) = (props.every.clone(), props.names.clone(), saved.clone());
+            Callback::from(move |_: MouseEvent| {
+                let bytes = make(&every, &names);
+                match browser::download(name, bytes.as_bytes(), mime) {
+                    Ok(()) => saved.set(Some(Saved {
+                        text: format!("Saved {name} ({}).", size_text(bytes.len())),
+                        size: None,
+                    })),
+                    Err(e) => web_sys::console::error_1(&e),
+                }
+            })
+        };
     let with_thumbs = use_state(|| true);
     let on_trace = {
         let (session, saved, with_thumbs) = (props.session.clone(), saved.clone(), *with_thumbs);
-        let every = every.clone();
         Callback::from(move |_: MouseEvent| {
             let Some(session) = &session else { return };
             let name = "interleave-trace.json";
-            // The events hold every timed run (one process each); the recording, the run shown.
+            // Every timed run: one process each in the events, and all of them in the recording.
             let made = replay::record(session, with_thumbs)
-                .to_chrome_json_with(&every())
+                .to_chrome_json()
                 .map_err(|e| e.to_string())
                 .and_then(|json| {
                     browser::download(name, json.as_bytes(), "application/json")
@@ -130,8 +122,12 @@ pub fn Exports(props: &Props) -> Html {
             }
         })
     };
-    let on_csv = file("interleave-results.csv", CSV, |t, _| results_csv(t));
-    let on_spans = file("interleave-spans.csv", CSV, spans_csv);
+    let on_csv = file("interleave-results.csv", CSV, |every, _| {
+        results_csv_measured(&traces_of(every), &measures_of(every))
+    });
+    let on_spans = file("interleave-spans.csv", CSV, |every, names| {
+        spans_csv(&traces_of(every), names)
+    });
     let on_png = {
         let (traces, saved) = (traces.clone(), saved.clone());
         Callback::from(move |_: MouseEvent| {
@@ -176,7 +172,7 @@ pub fn Exports(props: &Props) -> Html {
                     { "Timeline (PNG)" }
                 </button>
                 <button data-testid="export-csv" disabled={off} onclick={on_csv}
-                    title="One row per technique: wall time, speedup, efficiency, CPU and I/O time">
+                    title="One row per run: wall time, speedup, efficiency, CPU and I/O time, frame gaps and wasm memory">
                     { "Results (CSV)" }
                 </button>
                 <button data-testid="export-spans-csv" disabled={off} onclick={on_spans}
@@ -198,6 +194,21 @@ pub fn Exports(props: &Props) -> Html {
             </p>
         </section>
     }
+}
+
+/// The traces of `runs`.
+fn traces_of(runs: &[Rc<Finished>]) -> Vec<Trace> {
+    runs.iter().map(|f| f.trace.clone()).collect()
+}
+
+/// What was measured around each of `runs`.
+fn measures_of(runs: &[Rc<Finished>]) -> Vec<RunMeasures<'_>> {
+    runs.iter()
+        .map(|f| RunMeasures {
+            frames: f.frames.as_ref(),
+            memory: f.memory.as_ref(),
+        })
+        .collect()
 }
 
 /// A file size for people.

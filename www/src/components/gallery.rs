@@ -78,7 +78,11 @@ pub fn Gallery(props: &Props) -> Html {
                     match t {
                         Ok(thumb) if thumb.png.is_empty() => html! {
                             <div class="thumb-error cancelled" data-testid="thumb-unsaved" data-name={name.clone()}>
-                                <strong>{ name }</strong>{ format!(" {} × {} px, not saved in the recording", thumb.width, thumb.height) }
+                                <strong>{ name }</strong>{ match thumb.width {
+                                    // Version 1 recordings did not keep the sizes.
+                                    0 => " made; not saved in the recording".to_string(),
+                                    w => format!(" {w} × {} px, not saved in the recording", thumb.height),
+                                } }
                             </div>
                         },
                         Ok(thumb) => html! {

@@ -4,6 +4,7 @@ pub mod app;
 pub mod controls;
 pub mod embed;
 pub mod embed_dialog;
+pub mod embed_recording;
 pub mod embed_row;
 pub mod embed_summary;
 pub mod explain;

@@ -71,7 +71,7 @@ pub fn RecordingBanner(props: &Props) -> Html {
 
 /// An ISO 8601 time in the reader's locale and time zone ("6 Dec 2026, 18:23"); the text
 /// itself if it is not a time.
-fn date_text(iso: &str) -> String {
+pub(crate) fn date_text(iso: &str) -> String {
     let date = js_sys::Date::new(&JsValue::from_str(iso));
     if date.get_time().is_nan() {
         return iso.to_string();
@@ -88,7 +88,7 @@ fn date_text(iso: &str) -> String {
 }
 
 /// A short name for a user agent: "Chrome 148 on Linux" (the whole string is the title).
-fn browser_name(ua: &str) -> String {
+pub(crate) fn browser_name(ua: &str) -> String {
     let version = |key: &str| {
         ua.split(key).nth(1).map(|rest| {
             rest.split(['.', ' ', ';', ')'])

@@ -14,6 +14,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{RequestCredentials, RequestInit, RequestMode, Response, Url};
 
 use super::browser;
+use crate::repeats::{self, Repeat, Runs};
 use crate::state::{Finished, Loaded, Replay, RunStatus, State, Thumb};
 
 /// The largest trace file the page reads, bytes (a recording of 64 large thumbnails is a few
@@ -21,9 +22,14 @@ use crate::state::{Finished, Loaded, Replay, RunStatus, State, Thumb};
 const MAX_BYTES: f64 = 512.0 * 1024.0 * 1024.0;
 
 /// The session shown as a trace file: the recording shown (re-saved as it was recorded), or the
-/// live runs with this browser's facts. `thumbnails`: save the gallery's PNGs too.
+/// live runs with this browser's facts — every timed run of each technique, with its frames and
+/// memory. `thumbnails`: save the gallery's PNGs too.
 pub fn record(state: &State, thumbnails: bool) -> TraceFile {
-    let runs: Vec<RecordedRun> = state.runs.iter().map(|(k, s)| recorded(*k, s)).collect();
+    let runs: Vec<RecordedRun> = state
+        .runs
+        .iter()
+        .flat_map(|(k, s)| recorded(*k, s, repeats::runs_of(&state.repeats, *k)))
+        .collect();
     let (recording, threads, clock_resolution_us) = match &state.replay {
         Some(r) => (r.recording.clone(), r.threads, r.clock_resolution_us),
         None => (
@@ -62,37 +68,68 @@ pub fn record(state: &State, thumbnails: bool) -> TraceFile {
     }
 }
 
-/// One technique's run as the file records it.
-fn recorded(technique: TechniqueKind, status: &RunStatus) -> RecordedRun {
-    let (end, reason) = match status {
-        RunStatus::Done(_) => (RunEnd::Done, None),
-        RunStatus::Failed(why) => (RunEnd::Failed, Some(why.clone())),
-        RunStatus::Unavailable(why) => (RunEnd::Unavailable, Some(why.clone())),
-        // Exports wait for the run's end: what had not started by then was stopped.
-        RunStatus::Cancelled(_) | RunStatus::Waiting | RunStatus::Running { .. } => {
-            (RunEnd::Cancelled, None)
-        }
+/// One technique's runs as the file records them: each timed run, in the order they ran, then
+/// why it stopped if it failed, could not run, or was cancelled before its first run.
+fn recorded(technique: TechniqueKind, status: &RunStatus, runs: Option<&Runs>) -> Vec<RecordedRun> {
+    let timed: Vec<(&Finished, bool)> = match runs.filter(|r| !r.runs.is_empty()) {
+        Some(r) => r.runs.iter().map(|r| (&*r.run, r.complete)).collect(),
+        // A session shown without its repeats: the run on the card.
+        None => status
+            .finished()
+            .map(|f| (&**f, matches!(status, RunStatus::Done(_))))
+            .into_iter()
+            .collect(),
     };
-    let finished = status.finished();
-    RecordedRun {
+    let mut out: Vec<RecordedRun> = timed
+        .iter()
+        .map(|(f, complete)| timed_run(technique, f, *complete))
+        .collect();
+    let stopped = match status {
+        RunStatus::Failed(why) => Some((RunEnd::Failed, Some(why.clone()))),
+        RunStatus::Unavailable(why) => Some((RunEnd::Unavailable, Some(why.clone()))),
+        // Exports wait for the run's end: what had not started by then was stopped.
+        _ if out.is_empty() => Some((RunEnd::Cancelled, None)),
+        _ => None,
+    };
+    out.extend(stopped.map(|(end, reason)| RecordedRun {
         technique,
         end,
         reason,
-        build: finished.map(|f| f.build.to_string()),
-        trace: finished.map(|f| f.trace.clone()),
-        tasks: finished.map_or_else(Vec::new, |f| {
-            f.thumbs
-                .iter()
-                .map(|t| match t {
-                    Ok(t) => TaskOutcome::Made {
-                        width: t.width,
-                        height: t.height,
-                    },
-                    Err(e) if e == CANCELLED => TaskOutcome::Cancelled,
-                    Err(e) => TaskOutcome::Failed { reason: e.clone() },
-                })
-                .collect()
-        }),
+        build: None,
+        trace: None,
+        tasks: Vec::new(),
+        frames: None,
+        memory: None,
+    }));
+    out
+}
+
+/// One timed run as the file records it.
+fn timed_run(technique: TechniqueKind, f: &Finished, complete: bool) -> RecordedRun {
+    RecordedRun {
+        technique,
+        end: if complete {
+            RunEnd::Done
+        } else {
+            RunEnd::Cancelled
+        },
+        reason: None,
+        build: Some(f.build.to_string()),
+        trace: Some(f.trace.clone()),
+        tasks: f
+            .thumbs
+            .iter()
+            .map(|t| match t {
+                Ok(t) => TaskOutcome::Made {
+                    width: t.width,
+                    height: t.height,
+                },
+                Err(e) if e == CANCELLED => TaskOutcome::Cancelled,
+                Err(e) => TaskOutcome::Failed { reason: e.clone() },
+            })
+            .collect(),
+        frames: f.frames.clone(),
+        memory: f.memory.clone(),
     }
 }
 
@@ -123,7 +160,9 @@ fn this_browser(state: &State, runs: &[RecordedRun]) -> Recording {
     }
 }
 
-/// The runs of `file`, ready to show; `source` and `url` say where it came from.
+/// The runs of `file`, ready to show; `source` and `url` say where it came from. Each
+/// technique's timed runs become its repeats, and its card shows the median one (or why it
+/// stopped), as on the live page.
 pub fn restore(file: TraceFile, source: String, url: Option<String>) -> Loaded {
     let pngs: HashMap<u32, Rc<Vec<u8>>> = file
         .thumbnails
@@ -131,27 +170,52 @@ pub fn restore(file: TraceFile, source: String, url: Option<String>) -> Loaded {
         .map(|t| (t.task, Rc::new(t.png)))
         .collect();
     let thumbnails = !pngs.is_empty();
-    let runs = file
-        .runs
-        .into_iter()
-        .map(|run| {
-            let kind = run.technique;
-            let why = run
-                .reason
-                .clone()
-                .unwrap_or_else(|| "no reason recorded".into());
-            let status = match run.end {
-                RunEnd::Done => match finished(run, &pngs) {
-                    Some(f) => RunStatus::Done(Rc::new(f)),
-                    None => RunStatus::Failed(why),
-                },
-                RunEnd::Cancelled => RunStatus::Cancelled(finished(run, &pngs).map(Rc::new)),
-                RunEnd::Failed => RunStatus::Failed(why),
-                RunEnd::Unavailable => RunStatus::Unavailable(why),
-            };
-            (kind, status)
-        })
-        .collect();
+    // Techniques in the order they first appear (page order), with their runs and why they
+    // stopped.
+    let mut techniques: Vec<(TechniqueKind, Vec<Repeat>, Option<RunStatus>)> = Vec::new();
+    for run in file.runs {
+        let kind = run.technique;
+        let at = match techniques.iter().position(|(k, ..)| *k == kind) {
+            Some(at) => at,
+            None => {
+                techniques.push((kind, Vec::new(), None));
+                techniques.len() - 1
+            }
+        };
+        let why = run
+            .reason
+            .clone()
+            .unwrap_or_else(|| "no reason recorded".into());
+        let entry = &mut techniques[at];
+        match (run.end, finished(run, &pngs)) {
+            (end @ (RunEnd::Done | RunEnd::Cancelled), Some(f)) => entry.1.push(Repeat {
+                run: Rc::new(f),
+                complete: end == RunEnd::Done,
+            }),
+            (RunEnd::Done | RunEnd::Failed, _) => entry.2 = Some(RunStatus::Failed(why)),
+            (RunEnd::Unavailable, _) => entry.2 = Some(RunStatus::Unavailable(why)),
+            (RunEnd::Cancelled, None) => entry.2 = Some(RunStatus::Cancelled(None)),
+        }
+    }
+    let mut runs = Vec::new();
+    let mut session = Vec::new();
+    for (kind, timed, stopped) in techniques {
+        let recorded = Runs {
+            // The recording holds what ran: as many slots as runs.
+            planned: timed.len().max(1) as u32,
+            runs: timed,
+            chosen: None,
+        };
+        let status = match stopped {
+            Some(s @ (RunStatus::Failed(_) | RunStatus::Unavailable(_))) => s,
+            other => recorded
+                .status()
+                .or(other)
+                .unwrap_or(RunStatus::Cancelled(None)),
+        };
+        runs.push((kind, status));
+        session.push((kind, recorded));
+    }
     Loaded {
         replay: Rc::new(Replay {
             recording: file.recording,
@@ -164,6 +228,7 @@ pub fn restore(file: TraceFile, source: String, url: Option<String>) -> Loaded {
         }),
         config: file.config,
         runs,
+        repeats: session,
     }
 }
 
@@ -188,9 +253,9 @@ fn finished(run: RecordedRun, pngs: &HashMap<u32, Rc<Vec<u8>>>) -> Option<Finish
         trace,
         thumbs,
         build: build_name(run.build.as_deref()),
-        // A recording carries the runs' traces, not the page's frames or memory.
-        frames: None,
-        memory: None,
+        // Files before version 3 carry neither: the panels then say nothing was measured.
+        frames: run.frames,
+        memory: run.memory,
     })
 }
 
@@ -299,3 +364,6 @@ pub fn with_trace(query: &str, trace: Option<&str>) -> String {
         None => query.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -7,7 +7,7 @@ use interleave::technique::TechniqueKind;
 use interleave::trace::Recording;
 
 use super::{Phase, RunStatus, State};
-use crate::repeats::{Repeat, Runs};
+use crate::repeats::Session;
 
 /// A recorded session shown instead of live runs: nothing runs, every figure is computed
 /// from the recorded traces.
@@ -36,8 +36,10 @@ pub struct Loaded {
     pub replay: Rc<Replay>,
     /// The recorded configuration.
     pub config: Config,
-    /// Each recorded technique and how it ended, in page order.
+    /// Each recorded technique and how it ended (the run its card shows), in page order.
     pub runs: Vec<(TechniqueKind, RunStatus)>,
+    /// Every recorded timed run of each technique: the cards' figures come from them.
+    pub repeats: Session,
 }
 
 /// Shows `loaded` instead of live runs: its configuration (which will not run by itself), its
@@ -47,6 +49,7 @@ pub(super) fn open(s: &mut State, loaded: Loaded) {
         replay,
         config,
         runs,
+        repeats,
     } = loaded;
     let cancelled = runs
         .iter()
@@ -60,21 +63,7 @@ pub(super) fn open(s: &mut State, loaded: Loaded) {
         autorun: false,
         ..config
     };
-    // A recording holds one run of each technique: the cards' figures come from it.
-    s.repeats = runs
-        .iter()
-        .map(|(kind, status)| {
-            let mut recorded = Runs::planned(1);
-            if let Some(run) = status.finished() {
-                let complete = matches!(status, RunStatus::Done(_));
-                recorded.runs.push(Repeat {
-                    run: run.clone(),
-                    complete,
-                });
-            }
-            (*kind, recorded)
-        })
-        .collect();
+    s.repeats = repeats;
     s.runs = runs;
     s.replay = Some(replay);
     s.import_error = None;

@@ -7,7 +7,7 @@ use crate::kind::TechniqueKind;
 use crate::trace::fixtures::{awkward_trace, real_traces, HOSTILE};
 use crate::trace::tracks::interval;
 
-fn events(v: &Value) -> Vec<Value> {
+pub(super) fn events(v: &Value) -> Vec<Value> {
     v["traceEvents"].as_array().expect("traceEvents").clone()
 }
 
@@ -163,7 +163,7 @@ fn value_errors(v: &Value, at: &str, errors: &mut Vec<String>) {
     }
 }
 
-fn all_errors(v: &Value) -> Vec<String> {
+pub(super) fn all_errors(v: &Value) -> Vec<String> {
     let events = events(v);
     let mut errors = nesting_errors(&thread_slices(&events));
     errors.extend(async_errors(&events));

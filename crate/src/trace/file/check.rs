@@ -1,7 +1,7 @@
 //! Whether a trace file's contents hold together, so that a replay never draws nonsense (or
 //! asks for a canvas of a billion pixels) whatever the file says.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::{RunEnd, TaskOutcome, TraceFile};
 use crate::config::Config;
@@ -13,6 +13,12 @@ const MAX_TASKS: u32 = 10_000;
 const MAX_SIDE: u32 = 4096;
 /// The builds a run can name.
 const BUILDS: [&str; 4] = ["threaded", "plain", "page", "native"];
+/// Animation frames a run may list: an hour at 240 Hz.
+const MAX_FRAMES: usize = 864_000;
+/// Long tasks a run may list.
+const MAX_LONG_TASKS: usize = 100_000;
+/// Wasm instances a run may list (the page starts at most a few dozen).
+const MAX_INSTANCES: usize = 1024;
 const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
 
 impl TraceFile {
@@ -31,13 +37,26 @@ impl TraceFile {
         if self.runs.is_empty() {
             return Err("it holds no runs".into());
         }
-        let mut seen = HashSet::new();
+        // Each technique: up to `repeats` timed runs, and at most one that says why it stopped.
+        let mut timed: HashMap<_, u32> = HashMap::new();
+        let mut untimed = HashSet::new();
+        let repeats = self.config.repeats.max(1);
         let mut tasks = 0;
         for run in &self.runs {
             let name = run.technique.label();
-            if !seen.insert(run.technique) {
-                return Err(format!("it holds {name} twice"));
+            if run.trace.is_none() && !untimed.insert(run.technique) {
+                return Err(format!("it says twice why {name} stopped"));
             }
+            if run.trace.is_some() {
+                let count = timed.entry(run.technique).or_default();
+                *count += 1;
+                if *count > repeats {
+                    return Err(format!(
+                        "it holds {count} runs of {name}, for {repeats} repeats"
+                    ));
+                }
+            }
+            check_measures(run).map_err(|why| format!("{name}'s {why}"))?;
             if let Some(build) = run.build.as_deref().filter(|b| !BUILDS.contains(b)) {
                 return Err(format!("{name} names an unknown build “{build}”"));
             }
@@ -91,6 +110,33 @@ impl TraceFile {
         }
         Ok(())
     }
+}
+
+/// Why the frames or memory recorded with a run are not fit to show: too many to draw at
+/// once, or sizes that are not sizes. (Frame times that are not numbers are left out when
+/// gaps are computed.)
+fn check_measures(run: &super::RecordedRun) -> Result<(), String> {
+    if let Some(f) = &run.frames {
+        if f.frames_us.len() > MAX_FRAMES || f.long_tasks.len() > MAX_LONG_TASKS {
+            return Err("frames are too many".into());
+        }
+        if !(f.start_us.is_finite() && f.end_us.is_finite() && f.start_us <= f.end_us) {
+            return Err("frames have a start or end that is not a time".into());
+        }
+    }
+    if let Some(m) = &run.memory {
+        let size = |b: f64| b.is_finite() && (0.0..=f64::from(u32::MAX) * 64.0).contains(&b);
+        if m.instances.len() > MAX_INSTANCES {
+            return Err("memory lists too many instances".into());
+        }
+        if m.instances
+            .iter()
+            .any(|(_, s)| !(size(s.start) && size(s.peak) && size(s.end)))
+        {
+            return Err("memory has a size that is not a number of bytes".into());
+        }
+    }
+    Ok(())
 }
 
 /// Why a trace is not fit to draw: times that are not numbers or run backwards, lanes out of

@@ -1,8 +1,10 @@
 use serde_json::{json, Value};
 
 use super::*;
+use crate::measure::{Frames, MemoryUse};
 use crate::model::ideal_schedule;
 use crate::platform::CANCELLED;
+use crate::trace::chrome_trace;
 use crate::trace::fixtures::real_traces;
 use crate::trace::run_figures;
 
@@ -26,17 +28,81 @@ fn outcomes(trace: &Trace) -> Vec<TaskOutcome> {
         .collect()
 }
 
-/// A recording of the native test runs, with every kind of run end and saved thumbnails.
-fn recording() -> TraceFile {
+/// Frames watched around `trace`: every 16 ms, with a freeze over its middle third, and one
+/// long task there.
+fn frames_of(trace: &Trace) -> Frames {
+    let (a, b) = (trace.start_us, trace.end_us);
+    let third = (b - a) / 3.0;
+    let mut t = a - 1000.0;
+    let mut frames_us = Vec::new();
+    while t <= b {
+        if t <= a + third || t >= a + 2.0 * third {
+            frames_us.push(t);
+        }
+        t += 16_000.0;
+    }
+    Frames {
+        start_us: a - 1000.0,
+        end_us: b,
+        frames_us,
+        long_tasks: vec![(a + third, a + 2.0 * third)],
+        long_tasks_supported: true,
+        hidden: false,
+    }
+}
+
+/// The memory of `instances` instances, each grown by 1 MB from `base` MB.
+fn memory_of(instances: u32, base: f64) -> MemoryUse {
+    let mut m = MemoryUse {
+        shared_by: 1,
+        ..MemoryUse::default()
+    };
+    for i in 0..instances {
+        let name = format!("process {i}");
+        m.sample(&name, (base + f64::from(i)) * 1048576.0);
+        m.sample(&name, (base + f64::from(i) + 1.0) * 1048576.0);
+    }
+    m
+}
+
+/// One timed run of `trace`, with its frames and memory.
+fn timed(trace: &Trace, instances: u32) -> RecordedRun {
+    RecordedRun {
+        technique: trace.technique,
+        end: RunEnd::Done,
+        reason: None,
+        build: Some("native".into()),
+        trace: Some(trace.clone()),
+        tasks: outcomes(trace),
+        frames: Some(frames_of(trace)),
+        memory: Some(memory_of(instances, 18.0)),
+    }
+}
+
+/// `trace` run again, `by` µs later and `scale` times as long.
+fn again(trace: &Trace, by: f64, scale: f64) -> Trace {
+    let at = |t: f64| trace.start_us + by + (t - trace.start_us) * scale;
+    let mut t = trace.clone();
+    t.start_us = at(trace.start_us);
+    t.end_us = at(trace.end_us);
+    for s in &mut t.spans {
+        (s.start_us, s.end_us) = (at(s.start_us), at(s.end_us));
+    }
+    for l in &mut t.lanes {
+        l.startup_us = l.startup_us.map(|(a, b)| (at(a), at(b)));
+    }
+    t
+}
+
+/// A recording of the native test runs, two repeats of each, with frames and memory, every
+/// kind of run end and saved thumbnails.
+pub(super) fn recording() -> TraceFile {
+    let later = 60_000_000.0;
     let mut runs: Vec<RecordedRun> = real_traces()
         .iter()
-        .map(|t| RecordedRun {
-            technique: t.technique,
-            end: RunEnd::Done,
-            reason: None,
-            build: Some("native".into()),
-            trace: Some(t.clone()),
-            tasks: outcomes(t),
+        .flat_map(|t| {
+            let lanes = t.lanes.len() as u32;
+            [timed(t, lanes), timed(&again(t, later, 1.25), lanes)]
         })
         .collect();
     runs.push(RecordedRun {
@@ -46,6 +112,8 @@ fn recording() -> TraceFile {
         build: None,
         trace: None,
         tasks: Vec::new(),
+        frames: None,
+        memory: None,
     });
     runs.push(RecordedRun {
         technique: TechniqueKind::SequentialMain,
@@ -54,6 +122,8 @@ fn recording() -> TraceFile {
         build: Some("page".into()),
         trace: None,
         tasks: Vec::new(),
+        frames: None,
+        memory: None,
     });
     TraceFile {
         version: TRACE_FILE_VERSION,
@@ -65,7 +135,10 @@ fn recording() -> TraceFile {
             builds: vec!["native".into(), "page".into()],
             made_by: "0.1.0".into(),
         },
-        config: crate::config::Config::default(),
+        config: crate::config::Config {
+            repeats: 2,
+            ..crate::config::Config::default()
+        },
         threads: 2,
         clock_resolution_us: 5.0,
         images: (0..6).map(|i| format!("photos/{i:02}.jpg")).collect(),
@@ -101,7 +174,8 @@ fn the_recording_rides_in_a_chrome_trace_after_its_events() {
     assert!(unit < events && events < ours, "{unit} {events} {ours}");
     let value: Value = serde_json::from_str(&text).unwrap();
     let traces: Vec<Trace> = file.traces().cloned().collect();
-    assert_eq!(value["traceEvents"], chrome_trace(&traces)["traceEvents"]);
+    let measured = crate::trace::chrome_trace_measured(&traces, &file.measures());
+    assert_eq!(value["traceEvents"], measured["traceEvents"]);
     assert_eq!(value["displayTimeUnit"], "ms");
 }
 
@@ -170,22 +244,27 @@ fn foreign_files_get_clear_errors() {
 #[test]
 fn other_versions_are_refused_with_what_to_do() {
     let mut value: Value = serde_json::from_str(&recording().to_chrome_json().unwrap()).unwrap();
-    value[REPLAY_KEY]["version"] = 3.into();
+    value[REPLAY_KEY]["version"] = 4.into();
     let newer = error_of(&value.to_string());
     assert_eq!(
         newer,
         TraceFileError::TooNew {
-            found: 3,
-            supported: 2
+            found: 4,
+            supported: TRACE_FILE_VERSION
         }
     );
     assert!(newer.to_string().contains("newer version"), "{newer}");
-    // A version 1 file: traces only.
+    value[REPLAY_KEY]["version"] = 0.into();
+    let older = error_of(&value.to_string());
+    assert!(matches!(older, TraceFileError::TooOld { found: 0, .. }));
+    assert!(older.to_string().contains("earlier version"), "{older}");
+    // A version 1 file with no runs: nothing to replay.
     let v1 = json!({ "version": 1, "config": crate::config::Config::default(), "threads": 2,
                      "build": "plain", "clock_resolution_us": 5.0, "traces": [] });
-    let older = error_of(&v1.to_string());
-    assert!(matches!(older, TraceFileError::TooOld { found: 1, .. }));
-    assert!(older.to_string().contains("earlier version"), "{older}");
+    assert!(matches!(
+        error_of(&v1.to_string()),
+        TraceFileError::Malformed(_)
+    ));
 }
 
 /// `recording()` as JSON, changed by `edit`, read back.
@@ -220,8 +299,20 @@ fn contents_that_do_not_hold_together_are_refused() {
             Box::new(|v| v["runs"][0]["trace"]["end_us"] = (-1.0).into()),
         ),
         (
-            "twice",
-            Box::new(|v| v["runs"][1]["technique"] = "sequential".into()),
+            "thrice",
+            Box::new(|v| v["runs"][2]["technique"] = "sequential".into()),
+        ),
+        (
+            "why twice",
+            Box::new(|v| v["runs"][9]["technique"] = "gil".into()),
+        ),
+        (
+            "frames",
+            Box::new(|v| v["runs"][0]["frames"]["end_us"] = (-1e300).into()),
+        ),
+        (
+            "memory",
+            Box::new(|v| v["runs"][0]["memory"]["instances"][0][1]["peak"] = (-5.0).into()),
         ),
         (
             "build",
