@@ -49,6 +49,23 @@ test("sweep=1 in the link: Run sweeps N, one point per technique and N, a serial
     // Points can be reached from the keyboard and say what they are.
     const label = await page.getByTestId(`sweep-point-threads-1`).getAttribute("aria-label");
     assert.match(label, /N = 1.*×/);
+
+    // The exported trace carries the sweep: a fresh page replays the same chart and figures.
+    const [file] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-trace").click()]);
+    const replay = await browser.newPage();
+    try {
+      await replay.goto(isolated.url);
+      await replay.getByTestId("import-trace").setInputFiles(await file.path());
+      await replay.getByTestId("recording-banner").waitFor();
+      for (const id of ["amdahl-chart"]) {
+        assert.equal(await replay.getByTestId(id).getAttribute("data-points"), await page.getByTestId(id).getAttribute("data-points"));
+      }
+      assert.equal(await num(replay, "serial-fraction", "data-value"), serial);
+      assert.equal(await num(replay, `sweep-point-processes-${max}`, "data-speedup"), await num(page, `sweep-point-processes-${max}`, "data-speedup"));
+      assert.ok(await replay.getByTestId("sweep-run").isDisabled(), "a recording is not swept again");
+    } finally {
+      await replay.close();
+    }
     assert.deepEqual(errors, []);
   } finally {
     await page.close();

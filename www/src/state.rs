@@ -345,7 +345,6 @@ impl Reducible for State {
                 if s.phase.busy() {
                     return self;
                 }
-                s.sweep = None;
                 replay::open(&mut s, *loaded);
             }
             Action::ImportFailed(why) => s.import_error = Some(why),

@@ -17,6 +17,7 @@ use super::{chrome_trace_measured, Trace};
 use crate::config::Config;
 use crate::kind::TechniqueKind;
 use crate::measure::{Frames, MemoryUse, RunMeasures};
+use crate::model::SweepRecord;
 
 mod check;
 mod png64;
@@ -159,6 +160,9 @@ pub struct TraceFile {
     /// Thumbnails, if they were saved.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub thumbnails: Vec<SavedThumb>,
+    /// The N sweep of the session, if one ran: the scaling chart's figures come from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<SweepRecord>,
 }
 
 /// Why a trace file could not be read. Each message says what to do about it.

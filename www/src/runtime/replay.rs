@@ -65,6 +65,11 @@ pub fn record(state: &State, thumbnails: bool) -> TraceFile {
         images: state.image_names(),
         runs,
         thumbnails,
+        sweep: state
+            .sweep
+            .as_ref()
+            .map(|w| w.record.clone())
+            .filter(|r| !r.runs.is_empty()),
     }
 }
 
@@ -229,6 +234,7 @@ pub fn restore(file: TraceFile, source: String, url: Option<String>) -> Loaded {
         config: file.config,
         runs,
         repeats: session,
+        sweep: file.sweep,
     }
 }
 

@@ -6,6 +6,9 @@ use interleave::config::Config;
 use interleave::technique::TechniqueKind;
 use interleave::trace::Recording;
 
+use interleave::model::SweepRecord;
+
+use super::sweep::Sweep;
 use super::{Phase, RunStatus, State};
 use crate::repeats::Session;
 
@@ -40,6 +43,8 @@ pub struct Loaded {
     pub runs: Vec<(TechniqueKind, RunStatus)>,
     /// Every recorded timed run of each technique: the cards' figures come from them.
     pub repeats: Session,
+    /// The recorded N sweep, if there was one.
+    pub sweep: Option<SweepRecord>,
 }
 
 /// Shows `loaded` instead of live runs: its configuration (which will not run by itself), its
@@ -50,6 +55,7 @@ pub(super) fn open(s: &mut State, loaded: Loaded) {
         config,
         runs,
         repeats,
+        sweep,
     } = loaded;
     let cancelled = runs
         .iter()
@@ -67,4 +73,10 @@ pub(super) fn open(s: &mut State, loaded: Loaded) {
     s.runs = runs;
     s.replay = Some(replay);
     s.import_error = None;
+    s.sweep = sweep.map(|record| {
+        Rc::new(Sweep {
+            record,
+            ..Sweep::default()
+        })
+    });
 }

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::{RunEnd, TaskOutcome, TraceFile};
 use crate::config::Config;
+use crate::model::SweepRecord;
 use crate::trace::Trace;
 
 /// Images a recorded run may have: far more than the page runs, far fewer than would stall it.
@@ -36,6 +37,9 @@ impl TraceFile {
         }
         if self.runs.is_empty() {
             return Err("it holds no runs".into());
+        }
+        if let Some(sweep) = &self.sweep {
+            check_sweep(sweep).map_err(|why| format!("its N sweep {why}"))?;
         }
         // Each technique: up to `repeats` timed runs, and at most one that says why it stopped.
         let mut timed: HashMap<_, u32> = HashMap::new();
@@ -172,6 +176,38 @@ fn check_trace(trace: &Trace) -> Result<(), String> {
     }
     if trace.cancelled.iter().any(|&t| t >= trace.tasks) {
         return Err("lists an image it does not have as cancelled".into());
+    }
+    Ok(())
+}
+
+/// A sweep's runs: swept techniques (or the sequential baseline) at N within the sweep, with
+/// walls and I/O shares that are numbers in range.
+fn check_sweep(sweep: &SweepRecord) -> Result<(), String> {
+    use crate::kind::TechniqueKind::{Processes, Sequential, Threads};
+    if sweep.max == 0 || sweep.max > 1024 || sweep.cores == 0 || sweep.cores > 1024 {
+        return Err(format!(
+            "says N went to {} on {} cores",
+            sweep.max, sweep.cores
+        ));
+    }
+    for run in &sweep.runs {
+        if ![Sequential, Threads, Processes].contains(&run.technique) {
+            return Err(format!(
+                "holds a run of {}, which it does not sweep",
+                run.technique.label()
+            ));
+        }
+        if run.workers == 0 || run.workers > sweep.max {
+            return Err(format!(
+                "holds a run at N = {}, outside 1 to {}",
+                run.workers, sweep.max
+            ));
+        }
+        let in_range =
+            run.wall_us.is_finite() && run.wall_us >= 0.0 && (0.0..=1.0).contains(&run.io_fraction);
+        if !in_range {
+            return Err("holds a run whose wall or I/O share is not a number in range".into());
+        }
     }
     Ok(())
 }

@@ -151,6 +151,7 @@ pub(super) fn recording() -> TraceFile {
                 png: [&PNG[..], &[task as u8; 40]].concat(),
             })
             .collect(),
+        sweep: None,
     }
 }
 
@@ -354,4 +355,60 @@ fn thumbnails_are_optional() {
     let text = file.to_chrome_json().unwrap();
     assert!(!text.contains("\"thumbnails\""));
     assert_eq!(TraceFile::from_json(&text), Ok(file.clone()));
+}
+
+#[test]
+fn a_saved_sweep_gives_the_same_scaling_figures() {
+    use crate::model::{SweepRecord, SweepRun};
+    let run = |technique, workers, wall_us| SweepRun {
+        technique,
+        workers,
+        wall_us,
+        made: 6,
+        io_fraction: 0.05,
+    };
+    let mut runs = Vec::new();
+    for n in 1..=4 {
+        runs.push(run(
+            TechniqueKind::Sequential,
+            n,
+            1.0e6 + f64::from(n) * 1e3,
+        ));
+        runs.push(run(
+            TechniqueKind::Threads,
+            n,
+            1.0e6 / f64::from(n.min(2)) * 1.1,
+        ));
+        runs.push(run(
+            TechniqueKind::Processes,
+            n,
+            1.0e6 / f64::from(n.min(2)) * 1.3,
+        ));
+    }
+    let sweep = SweepRecord {
+        cores: 2,
+        max: 4,
+        repeats: 1,
+        runs,
+    };
+    let file = TraceFile {
+        sweep: Some(sweep.clone()),
+        ..recording()
+    };
+    let back = TraceFile::from_json(&file.to_chrome_json().unwrap()).unwrap();
+    let saved = back.sweep.expect("the sweep is in the file");
+    for kind in [TechniqueKind::Threads, TechniqueKind::Processes] {
+        assert_eq!(saved.points(kind), sweep.points(kind), "{kind:?}");
+        assert_eq!(saved.serial(kind), sweep.serial(kind), "{kind:?}");
+        assert_eq!(saved.points(kind).len(), 4);
+    }
+    let e = saved.serial(TechniqueKind::Threads).unwrap();
+    assert!(e.mean > 0.0 && e.mean < 1.0, "{e:?}");
+    // A sweep that says nonsense is refused, with a reason.
+    let mut bad = file;
+    if let Some(s) = bad.sweep.as_mut() {
+        s.runs[1].workers = 9;
+    }
+    let err = TraceFile::from_json(&bad.to_json().unwrap()).unwrap_err();
+    assert!(err.to_string().contains("N sweep"), "{err}");
 }

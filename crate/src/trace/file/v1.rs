@@ -98,6 +98,7 @@ pub(super) fn upgrade(file: Value) -> Result<TraceFile, String> {
         threads: old.threads,
         clock_resolution_us: old.clock_resolution_us,
         runs,
+        sweep: None,
         thumbnails: Vec::new(),
     })
 }
