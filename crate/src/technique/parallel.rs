@@ -196,8 +196,9 @@ impl Hook for Blocking<'_> {
     async fn between(&self, stage: Stage, at: &At<'_>, start_us: &mut f64) -> Result<(), String> {
         // The switch interval: held long enough while another thread waits, give it up.
         let lock = self.gil.filter(|_| self.grain.within_stages());
+        // explain:key
         if let Some(paused_us) = lock.and_then(|l| l.offer(at.clock, self.interval_us)) {
-            at.gave_way(stage, start_us, paused_us); // explain:key
+            at.gave_way(stage, start_us, paused_us);
         }
         if self.cancel.is_cancelled() {
             return Err(CANCELLED.to_string());
