@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::images::SampleSet;
 use crate::network::Network;
 use crate::pipeline::{Effort, Kernel, ThumbSpec};
-use crate::technique::TechniqueKind;
+use crate::technique::{Grain, TechniqueKind, DEFAULT_INTERVAL_MS};
 
 mod preset;
 pub use preset::Preset;
@@ -21,6 +21,7 @@ mod view;
 pub use view::{Link, View};
 mod present;
 pub use present::{Present, Step};
+mod granularity;
 
 /// Version of the URL format, written as `v=`. Version 1 links (before `effort`) keep their
 /// meaning: their defaults were 256 px thumbnails, encoded fast.
@@ -56,6 +57,16 @@ pub struct Config {
     /// Timed runs of each technique after the warm-up: the page shows their median and spread.
     #[serde(default = "default_repeats")]
     pub repeats: u32,
+    /// Where cooperative tasks yield, and where the global lock may change hands.
+    #[serde(default)]
+    pub grain: Grain,
+    /// The global lock's switch interval, ms (at a grain inside stages).
+    #[serde(default = "default_interval")]
+    pub switch_interval_ms: u32,
+}
+
+fn default_interval() -> u32 {
+    DEFAULT_INTERVAL_MS
 }
 
 fn default_repeats() -> u32 {
@@ -78,6 +89,8 @@ impl Default for Config {
             autorun: false,
             repeats: default_repeats(),
             present: Present::default(),
+            grain: Grain::Stage,
+            switch_interval_ms: DEFAULT_INTERVAL_MS,
         }
     }
 }
@@ -116,6 +129,15 @@ impl Config {
             .collect()
     }
 
+    /// Puts this configuration's granularity on `job`.
+    pub fn schedule(&self, job: crate::technique::Job) -> crate::technique::Job {
+        crate::technique::Job {
+            grain: self.grain,
+            switch_interval_ms: self.switch_interval_ms,
+            ..job
+        }
+    }
+
     /// The thumbnail this configuration asks for.
     pub fn thumb_spec(&self) -> ThumbSpec {
         ThumbSpec {
@@ -145,6 +167,7 @@ impl Config {
                 message,
             });
         };
+        let mut granularity = granularity::Reader::default();
         for (key, value) in form_urlencoded::parse(query.as_bytes()) {
             let value = value.trim();
             match key.as_ref() {
@@ -251,11 +274,15 @@ impl Config {
                 // The service worker's opt-out, read by www/coi.js before the page starts.
                 "coi" => {}
                 "present" | "step" => config.present.read(&key, value, &mut note),
+                "yield" | "rows" | "interval" => {
+                    granularity.read(&mut config, &key, value, &mut note)
+                }
                 // A recording to show, read by the page (not part of the configuration).
                 "trace" => {}
                 other => note(other, format!("unknown parameter “{other}” ignored")),
             }
         }
+        granularity.finish(&mut config, &mut note);
         config.present.check(config.techniques.len(), &mut note);
         (config, notices)
     }
@@ -301,6 +328,7 @@ impl Config {
         if self.autorun {
             q.append_pair("autorun", "1");
         }
+        granularity::write(self, &mut q);
         self.present.write(&mut q);
         q.finish()
     }

@@ -6,6 +6,7 @@ use crate::config::{Present, BANDWIDTH, CONNECTIONS, DELAY_MS, IMAGES, REPEATS, 
 use crate::images::SampleSet;
 use crate::network::Network;
 use crate::pipeline::{Effort, Kernel};
+use crate::technique::{Grain, INTERVAL_MS, ROWS};
 
 #[test]
 fn the_default_view_adds_nothing_to_the_link() {
@@ -134,6 +135,12 @@ fn random_link(rng: &mut fastrand::Rng) -> Link {
         kernel: Kernel::ALL[rng.usize(..Kernel::ALL.len())],
         present,
         repeats: pick(rng, REPEATS),
+        grain: match rng.u8(..3) {
+            0 => Grain::Stage,
+            1 => Grain::Band,
+            _ => Grain::Rows(pick(rng, ROWS)),
+        },
+        switch_interval_ms: pick(rng, INTERVAL_MS),
     };
     let view = View {
         by_image: techniques(rng, true),
@@ -166,7 +173,7 @@ fn random_links_round_trip_exactly() {
 
 /// Pieces of queries: every parameter, good and bad values, and the characters that trip up
 /// URL parsers.
-const KEYS: [&str; 19] = [
+const KEYS: [&str; 22] = [
     "v",
     "techniques",
     "threads",
@@ -180,6 +187,9 @@ const KEYS: [&str; 19] = [
     "connections",
     "seed",
     "autorun",
+    "yield",
+    "rows",
+    "interval",
     "by-image",
     "explain",
     "embed",
@@ -187,7 +197,7 @@ const KEYS: [&str; 19] = [
     "",
     "%20embed",
 ];
-const VALUES: [&str; 24] = [
+const VALUES: [&str; 27] = [
     "",
     "0",
     "1",
@@ -197,6 +207,9 @@ const VALUES: [&str; 24] = [
     "auto",
     "max",
     "photos",
+    "band",
+    "rows",
+    "stage",
     "threads",
     "gil,cooperative,gil",
     "sequential-main,,processes",
