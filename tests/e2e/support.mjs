@@ -41,6 +41,7 @@
 //   frame-gap-<id> (data-ms: the longest main-thread frame gap, data-dropped, data-long-tasks),
 //   memory-<id> (data-bytes: peak wasm memory, data-end-bytes, data-instances,
 //   data-largest-bytes),
+//   input-yield, input-rows, input-interval (the granularity knob), granularity-note,
 // where <id> is sequential, sequential-main, threads, gil, cooperative or processes.
 // and the document root's data-run-state: idle|running|done|failed|cancelled, and data-coi
 // (www/coi.js: isolated|installing|ready|refused|off|framed|unsupported).
