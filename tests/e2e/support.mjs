@@ -27,6 +27,7 @@
 //   isolation-status (data-state: installing|ready|refused; only on a host that sends no
 //   isolation headers, while threads wait for the service worker — with its reload button),
 //   efficiency-<id>, switches-<id> (data-count: context switches and lock hand-offs in all,
+//   data-after-io-us: mean wait for the lock after a fetch,
 //   data-handoffs), contrast (cooperative against a parallel run), primer,
 //   presenter-enter, presenter (presenter mode), presenter-step (data-step), presenter-title,
 //   presenter-leave,
