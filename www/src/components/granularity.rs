@@ -51,14 +51,20 @@ pub fn Granularity(props: &Props) -> Html {
         let (config, on_change) = (c.clone(), props.on_change.clone());
         move |value: String| on_change.emit(with_param(&config, param, &value))
     };
+    // The K last shown, so that going back to rows from another grain keeps it (the link
+    // holds K only with yield=rows).
+    let last_rows = use_mut_ref(|| DEFAULT_ROWS);
+    if let Grain::Rows(k) = c.grain {
+        *last_rows.borrow_mut() = k;
+    }
     let on_yield = {
         let (config, on_change) = (c.clone(), props.on_change.clone());
+        let last_rows = last_rows.clone();
         Callback::from(move |e: Event| {
             let value = e.target_unchecked_into::<HtmlSelectElement>().value();
             let mut next = with_param(&config, "yield", &value);
-            // Back to rows: the K last used rather than the default.
-            if let (Grain::Rows(_), Grain::Rows(k)) = (next.grain, config.grain) {
-                next.grain = Grain::Rows(k);
+            if let Grain::Rows(_) = next.grain {
+                next.grain = Grain::Rows(*last_rows.borrow());
             }
             on_change.emit(next);
         })
@@ -73,10 +79,7 @@ pub fn Granularity(props: &Props) -> Html {
             set(value);
         })
     };
-    let rows = match c.grain {
-        Grain::Rows(k) => k,
-        _ => DEFAULT_ROWS,
-    };
+    let rows = *last_rows.borrow();
     let options = [
         ("stage", "between stages"),
         ("band", "every band (64 KiB)"),
