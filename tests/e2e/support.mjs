@@ -27,6 +27,7 @@
 //   isolation-status (data-state: installing|ready|refused; only on a host that sends no
 //   isolation headers, while threads wait for the service worker — with its reload button),
 //   efficiency-<id>, switches-<id> (data-count: context switches and lock hand-offs in all,
+//   data-after-io-us: mean wait for the lock after a fetch,
 //   data-handoffs), contrast (cooperative against a parallel run), primer,
 //   presenter-enter, presenter (presenter mode), presenter-step (data-step), presenter-title,
 //   presenter-leave,
@@ -48,6 +49,7 @@
 //   sweep-skipped-<id> (why a technique was not swept), sweep-io-bound,
 //   in the embed layout over a recording (?embed=1&trace=…): recording-banner (one line, the
 //   same data-* as the full page's), leave-recording and import-error,
+//   input-yield, input-rows, input-interval (the granularity knob), granularity-note,
 // where <id> is sequential, sequential-main, threads, gil, cooperative or processes.
 // and the document root's data-run-state: idle|running|done|failed|cancelled, and data-coi
 // (www/coi.js: isolated|installing|ready|refused|off|framed|unsupported).

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::images::SampleSet;
 use crate::network::Network;
 use crate::pipeline::{Effort, Kernel, ThumbSpec};
-use crate::technique::TechniqueKind;
+use crate::technique::{Grain, TechniqueKind, DEFAULT_INTERVAL_MS};
 
 mod preset;
 pub use preset::Preset;
@@ -21,6 +21,7 @@ mod view;
 pub use view::{Link, View};
 mod present;
 pub use present::{Present, Step};
+mod granularity;
 
 /// Version of the URL format, written as `v=`. Version 1 links (before `effort`) keep their
 /// meaning: their defaults were 256 px thumbnails, encoded fast.
@@ -60,6 +61,16 @@ pub struct Config {
     /// for the scaling chart (Amdahl's law next to the measured speedups).
     #[serde(default)]
     pub sweep: bool,
+    /// Where cooperative tasks yield, and where the global lock may change hands.
+    #[serde(default)]
+    pub grain: Grain,
+    /// The global lock's switch interval, ms (at a grain inside stages).
+    #[serde(default = "default_interval")]
+    pub switch_interval_ms: u32,
+}
+
+fn default_interval() -> u32 {
+    DEFAULT_INTERVAL_MS
 }
 
 fn default_repeats() -> u32 {
@@ -83,6 +94,8 @@ impl Default for Config {
             repeats: default_repeats(),
             present: Present::default(),
             sweep: false,
+            grain: Grain::Stage,
+            switch_interval_ms: DEFAULT_INTERVAL_MS,
         }
     }
 }
@@ -121,6 +134,15 @@ impl Config {
             .collect()
     }
 
+    /// Puts this configuration's granularity on `job`.
+    pub fn schedule(&self, job: crate::technique::Job) -> crate::technique::Job {
+        crate::technique::Job {
+            grain: self.grain,
+            switch_interval_ms: self.switch_interval_ms,
+            ..job
+        }
+    }
+
     /// The thumbnail this configuration asks for.
     pub fn thumb_spec(&self) -> ThumbSpec {
         ThumbSpec {
@@ -150,6 +172,7 @@ impl Config {
                 message,
             });
         };
+        let mut granularity = granularity::Reader::default();
         for (key, value) in form_urlencoded::parse(query.as_bytes()) {
             let value = value.trim();
             match key.as_ref() {
@@ -247,11 +270,15 @@ impl Config {
                 // The service worker's opt-out, read by www/coi.js before the page starts.
                 "coi" => {}
                 "present" | "step" => config.present.read(&key, value, &mut note),
+                "yield" | "rows" | "interval" => {
+                    granularity.read(&mut config, &key, value, &mut note)
+                }
                 // A recording to show, read by the page (not part of the configuration).
                 "trace" => {}
                 other => note(other, format!("unknown parameter “{other}” ignored")),
             }
         }
+        granularity.finish(&mut config, &mut note);
         config.present.check(config.techniques.len(), &mut note);
         (config, notices)
     }
@@ -300,6 +327,7 @@ impl Config {
         if self.sweep {
             q.append_pair("sweep", "1");
         }
+        granularity::write(self, &mut q);
         self.present.write(&mut q);
         q.finish()
     }

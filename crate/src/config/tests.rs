@@ -1,6 +1,7 @@
 //! The URL round trip, corrections and presets.
 
 use super::*;
+use crate::technique::{DEFAULT_ROWS, INTERVAL_MS, ROWS};
 
 #[test]
 fn defaults_round_trip_to_a_short_link() {
@@ -30,6 +31,8 @@ fn every_field_round_trips() {
         repeats: 5,
         present: Present { on: true, step: 2 },
         sweep: true,
+        grain: Grain::Rows(7),
+        switch_interval_ms: 0,
     };
     assert_eq!(Config::from_query(&c.to_query()), (c, vec![]));
 }
@@ -145,4 +148,65 @@ fn sweep_is_off_unless_asked_and_a_bad_value_is_noticed() {
     assert!(!c.sweep);
     assert_eq!(n.len(), 1);
     assert!(n[0].message.contains("maybe"), "{}", n[0].message);
+}
+
+#[test]
+fn granularity_round_trips_and_bad_values_are_corrected() {
+    assert_eq!(Config::default().grain, Grain::Stage);
+    assert_eq!(Config::default().switch_interval_ms, 5, "CPython's default");
+    for (query, grain) in [
+        ("yield=stage", Grain::Stage),
+        ("yield=band", Grain::Band),
+        ("yield=rows", Grain::Rows(DEFAULT_ROWS)),
+        ("rows=3&yield=rows", Grain::Rows(3)),
+        ("yield=rows&rows=4096", Grain::Rows(4096)),
+    ] {
+        let (c, n) = Config::from_query(query);
+        assert_eq!((c.grain, n), (grain, vec![]), "{query}");
+        assert_eq!(Config::from_query(&c.to_query()), (c, vec![]), "{query}");
+    }
+    assert_eq!(Config::from_query("yield=stage").0.to_query(), "v=2");
+    assert_eq!(
+        Config::from_query("yield=rows&rows=8&interval=1")
+            .0
+            .to_query(),
+        "v=2&yield=rows&rows=8&interval=1"
+    );
+
+    let (c, n) = Config::from_query("yield=pixel");
+    assert_eq!((c.grain, n[0].param.as_str()), (Grain::Stage, "yield"));
+    assert!(n[0].message.contains("stage, band or rows"), "{n:?}");
+    let (c, n) = Config::from_query("yield=rows&rows=0");
+    assert_eq!(
+        (c.grain, n[0].param.as_str()),
+        (Grain::Rows(*ROWS.start()), "rows")
+    );
+    let (c, n) = Config::from_query("yield=rows&rows=lots");
+    assert_eq!((c.grain, n.len()), (Grain::Rows(DEFAULT_ROWS), 1));
+    // Rows without yield=rows mean nothing: said, and left out of the link.
+    let (c, n) = Config::from_query("yield=band&rows=8");
+    assert_eq!((c.grain, n[0].param.as_str()), (Grain::Band, "rows"));
+    assert_eq!(c.to_query(), "v=2&yield=band");
+    let (c, n) = Config::from_query("interval=99999");
+    assert_eq!((c.switch_interval_ms, n.len()), (*INTERVAL_MS.end(), 1));
+    // A configuration saved before the knob existed reads as the defaults.
+    let mut saved = serde_json::to_value(Config::default()).unwrap();
+    let object = saved.as_object_mut().unwrap();
+    object.remove("grain");
+    object.remove("switch_interval_ms");
+    assert_eq!(
+        serde_json::from_value::<Config>(saved).unwrap(),
+        Config::default()
+    );
+    // The job gets them.
+    let c = Config::from_query("yield=band&interval=2").0;
+    let job = c.schedule(crate::testing::sample_job(
+        1,
+        1,
+        (8, 8),
+        c.thumb_spec(),
+        c.network,
+        1,
+    ));
+    assert_eq!((job.grain, job.switch_interval_ms), (Grain::Band, 2));
 }

@@ -6,6 +6,7 @@ use crate::config::{Present, BANDWIDTH, CONNECTIONS, DELAY_MS, IMAGES, REPEATS, 
 use crate::images::SampleSet;
 use crate::network::Network;
 use crate::pipeline::{Effort, Kernel};
+use crate::technique::{Grain, INTERVAL_MS, ROWS};
 
 #[test]
 fn the_default_view_adds_nothing_to_the_link() {
@@ -135,6 +136,12 @@ fn random_link(rng: &mut fastrand::Rng) -> Link {
         present,
         repeats: pick(rng, REPEATS),
         sweep: rng.bool(),
+        grain: match rng.u8(..3) {
+            0 => Grain::Stage,
+            1 => Grain::Band,
+            _ => Grain::Rows(pick(rng, ROWS)),
+        },
+        switch_interval_ms: pick(rng, INTERVAL_MS),
     };
     let view = View {
         by_image: techniques(rng, true),
@@ -167,7 +174,7 @@ fn random_links_round_trip_exactly() {
 
 /// Pieces of queries: every parameter, good and bad values, and the characters that trip up
 /// URL parsers.
-const KEYS: [&str; 20] = [
+const KEYS: [&str; 23] = [
     "v",
     "techniques",
     "threads",
@@ -182,6 +189,9 @@ const KEYS: [&str; 20] = [
     "seed",
     "autorun",
     "sweep",
+    "yield",
+    "rows",
+    "interval",
     "by-image",
     "explain",
     "embed",
@@ -189,7 +199,7 @@ const KEYS: [&str; 20] = [
     "",
     "%20embed",
 ];
-const VALUES: [&str; 24] = [
+const VALUES: [&str; 27] = [
     "",
     "0",
     "1",
@@ -199,6 +209,9 @@ const VALUES: [&str; 24] = [
     "auto",
     "max",
     "photos",
+    "band",
+    "rows",
+    "stage",
     "threads",
     "gil,cooperative,gil",
     "sequential-main,,processes",

@@ -112,7 +112,9 @@ fn general(kind: TechniqueKind, n: u32) -> [String; 3] {
             format!(
                 "The same {n} threads, but one global lock is held for every CPU stage and \
                  released for I/O, as CPython's GIL is. Threads still block in their own \
-                 requests, and those waits overlap."
+                 requests, and those waits overlap. With the yield knob inside stages, a thread \
+                 that has held the lock for the switch interval hands it to a waiting one at \
+                 the next band, as CPython does every 5 ms."
             ),
             "One memory, as with threads; the lock decides who computes. The costs are the \
              lock's hand-offs (a thread wakes up and takes it) and the time threads spend ready, \
@@ -124,8 +126,9 @@ fn general(kind: TechniqueKind, n: u32) -> [String; 3] {
         ],
         TechniqueKind::Cooperative => [
             "Every image is a future on the main thread, all started at once. Each awaits its \
-             request and yields to the event loop before every stage: the waits overlap, and \
-             the page stays live between stages."
+             request and yields to the event loop before every stage (and, with the yield knob \
+             inside stages, between bands of resize and encode): the waits overlap, and the \
+             page stays live between yields."
                 .into(),
             "One thread, one memory: nothing is copied and no lock is needed, since one task \
              runs at a time and switches happen only where the code awaits. A switch costs an \

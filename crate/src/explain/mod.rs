@@ -41,8 +41,8 @@ pub const SOURCES: [SourceFile; 5] = [
         text: include_str!("../technique/cooperative.rs"),
     },
     SourceFile {
-        path: "crate/src/technique/stages.rs",
-        text: include_str!("../technique/stages.rs"),
+        path: "crate/src/technique/awaiting.rs",
+        text: include_str!("../technique/awaiting.rs"),
     },
     SourceFile {
         path: "crate/src/technique/processes.rs",
@@ -64,7 +64,7 @@ pub fn regions(kind: TechniqueKind) -> &'static [(&'static str, &'static str)] {
         ],
         TechniqueKind::Cooperative => &[
             ("crate/src/technique/cooperative.rs", "cooperative"),
-            ("crate/src/technique/stages.rs", "awaiting"),
+            ("crate/src/technique/awaiting.rs", "awaiting"),
         ],
         TechniqueKind::Processes => &[("crate/src/technique/processes.rs", "processes")],
     }

@@ -9,7 +9,12 @@ fn must_show(kind: TechniqueKind) -> &'static [&'static str] {
             &["for task in 0..job.tasks() {", "run_task(&hook"]
         }
         TechniqueKind::Threads => &[".into_par_iter()", "complete(run_task("],
-        TechniqueKind::Gil => &["lock.lock()", "stage.is_cpu()", ".fetch_blocking("],
+        TechniqueKind::Gil => &[
+            "lock.acquire(",
+            "stage.is_cpu()",
+            ".fetch_blocking(",
+            "l.offer(",
+        ],
         TechniqueKind::Cooperative => &["join_all(tasks).await", "yield_now().await"],
         TechniqueKind::Processes => &["self.spawner.spawn(lane)", "process.run(task).await"],
     }

@@ -15,6 +15,8 @@ pub use ideal::{simulate, task_costs, Policy, Schedule, TaskCost};
 pub use overhead::{breakdown, ideal_schedule, Ideal, Overhead};
 pub use sweep::{SweepRecord, SweepRun};
 pub use switches::{concurrency, lane_switches, Concurrency, LaneSwitches};
+mod convoy;
+pub use convoy::{after_io, AfterIo};
 
 #[cfg(test)]
 mod tests;

@@ -40,8 +40,20 @@ impl Write for Sink {
 }
 
 impl<'a> Encoding<'a> {
-    /// Starts encoding `px`, compressed as hard as `effort` says.
+    /// Starts encoding `px`, compressed as hard as `effort` says, a band of [`BAND_BYTES`] of
+    /// rows per step.
     pub fn new(px: &'a Pixels, effort: Effort) -> Result<Encoding<'a>, PipelineError> {
+        let row = px.width as usize * if px.alpha { 4 } else { 3 };
+        Encoding::with_rows(px, effort, (BAND_BYTES / row.max(1)).max(1))
+    }
+
+    /// Starts encoding `px`, `rows` rows per step (at least 1): the PNG is the same whatever
+    /// the step.
+    pub fn with_rows(
+        px: &'a Pixels,
+        effort: Effort,
+        rows: usize,
+    ) -> Result<Encoding<'a>, PipelineError> {
         let channels = if px.alpha { 4 } else { 3 };
         let row = px.width as usize * channels;
         if row == 0 || px.data.len() != row * px.height as usize {
@@ -70,9 +82,8 @@ impl<'a> Encoding<'a> {
             .write_header()
             .and_then(png::Writer::into_stream_writer)
             .map_err(encode_error)?;
-        let rows_per_band = (BAND_BYTES / row).max(1);
         Ok(Encoding {
-            rows: px.data.chunks(rows_per_band * row),
+            rows: px.data.chunks(rows.max(1) * row),
             writer,
             out,
             width: px.width,

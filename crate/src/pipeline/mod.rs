@@ -11,6 +11,7 @@ mod jpeg;
 mod png;
 mod probe;
 mod resize;
+mod strips;
 
 use std::io::Cursor;
 
@@ -22,6 +23,7 @@ pub use encode::{encode, Encoding, BAND_BYTES};
 pub use error::{Format, Looks, PipelineError};
 pub use probe::{probe, ImageInfo};
 pub use resize::{resize, thumbnail_size, Kernel};
+pub use strips::Resizing;
 
 /// How to make a thumbnail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,7 +2,8 @@ use std::cell::RefCell;
 
 use futures::future::{join_all, LocalBoxFuture};
 
-use super::stages::{run_task, At, Awaiting, Turns};
+use super::awaiting::{Awaiting, Turns};
+use super::stages::{run_task, At};
 use super::{finish, report, Env, Job, RunOutput, Technique, TechniqueKind};
 use crate::budget::PixelBudget;
 use crate::trace::Lane;

@@ -10,7 +10,11 @@
 //! stopped, started or not, ends with the [`CANCELLED`] outcome, is not reported as done, and is
 //! listed in [`Trace::cancelled`]; its spans are those of the stages it ran.
 
+mod awaiting;
 mod cooperative;
+mod grain;
+#[cfg(feature = "threads")]
+mod lock;
 #[cfg(feature = "threads")]
 mod parallel;
 mod processes;
@@ -19,6 +23,7 @@ mod stages;
 
 pub use crate::kind::TechniqueKind;
 pub use cooperative::Cooperative;
+pub use grain::{Grain, DEFAULT_INTERVAL_MS, DEFAULT_ROWS, INTERVAL_MS, ROWS};
 #[cfg(feature = "threads")]
 pub use parallel::{Gil, Threads};
 pub use processes::{
@@ -50,10 +55,16 @@ pub struct Job {
     /// Decoded pixels the run's tasks may hold at once (see [`crate::budget`]); an image larger
     /// than this fails.
     pub budget_px: u64,
+    /// Where cooperative tasks yield and the global lock may change hands inside stages.
+    pub grain: Grain,
+    /// How long a thread holds the global lock before it gives it to a waiting thread at the
+    /// next point the grain allows, ms (CPython's `sys.setswitchinterval`).
+    pub switch_interval_ms: u32,
 }
 
 impl Job {
-    /// A job with the default memory budget ([`DEFAULT_BUDGET_PX`]).
+    /// A job with the default memory budget ([`DEFAULT_BUDGET_PX`]), giving way between
+    /// stages only.
     pub fn new(source: Arc<dyn Source>, spec: ThumbSpec, network: Network, seed: u64) -> Job {
         Job {
             source,
@@ -61,6 +72,8 @@ impl Job {
             network,
             seed,
             budget_px: DEFAULT_BUDGET_PX,
+            grain: Grain::Stage,
+            switch_interval_ms: DEFAULT_INTERVAL_MS,
         }
     }
 

@@ -1,14 +1,16 @@
 use std::cell::RefCell;
 use std::future::Future;
 use std::pin::pin;
-use std::sync::{Mutex, MutexGuard, TryLockError};
 use std::task::{Context, Poll, Waker};
 
 use futures::future::LocalBoxFuture;
 use rayon::prelude::*;
 
+use super::lock::{GlobalLock, Holding};
 use super::stages::{run_task, At, Hook};
-use super::{finish, report, Env, Job, Outcome, RunOutput, Technique, TechniqueKind, CANCELLED};
+use super::{
+    finish, report, Env, Grain, Job, Outcome, RunOutput, Technique, TechniqueKind, CANCELLED,
+};
 use crate::budget::{BudgetError, PixelBudget, Reservation};
 use crate::network::Link;
 use crate::platform::{Cancel, Clock, Progress, Source};
@@ -23,7 +25,9 @@ pub struct Threads;
 
 /// [`Threads`] with one global lock, held during each CPU stage and released during I/O, as
 /// CPython's GIL is: waits for I/O still overlap, CPU work never does. Waiting for the lock is
-/// recorded as *ready*.
+/// recorded as *ready*. At a grain inside stages ([`Job::grain`]) a thread that has held the
+/// lock for the switch interval ([`Job::switch_interval_ms`]) hands it to a waiting thread at
+/// the next strip or band, as CPython does every `sys.getswitchinterval()`.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Gil;
 
@@ -50,7 +54,7 @@ impl Gil {
         progress: &dyn Progress,
         cancel: &Cancel,
     ) -> RunOutput {
-        let lock = Mutex::new(());
+        let lock = GlobalLock::default();
         run_pool(
             TechniqueKind::Gil,
             job,
@@ -88,7 +92,7 @@ fn run_pool(
     clock: &dyn Clock,
     progress: &dyn Progress,
     cancel: &Cancel,
-    gil: Option<&Mutex<()>>,
+    gil: Option<&GlobalLock>,
 ) -> RunOutput {
     // explain:begin threads
     let start = clock.now_us();
@@ -100,6 +104,8 @@ fn run_pool(
         clock,
         cancel,
         gil,
+        grain: job.grain,
+        interval_us: f64::from(job.switch_interval_ms) * 1000.0,
     };
     let per_task: Vec<(Vec<Span>, Outcome)> = (0..job.tasks())
         .into_par_iter() // explain:key
@@ -153,12 +159,16 @@ struct Blocking<'a> {
     /// Checked before every stage.
     pub cancel: &'a Cancel,
     /// The global lock, if any.
-    pub gil: Option<&'a Mutex<()>>,
+    pub gil: Option<&'a GlobalLock>,
+    /// Where the lock may change hands inside a stage.
+    pub grain: Grain,
+    /// The lock's switch interval, µs.
+    pub interval_us: f64,
 }
 
 impl Hook for Blocking<'_> {
     type Held<'h>
-        = Option<MutexGuard<'h, ()>>
+        = Option<Holding<'h>>
     where
         Self: 'h;
 
@@ -171,25 +181,25 @@ impl Hook for Blocking<'_> {
         let Some(lock) = self.gil.filter(|_| stage.is_cpu()) else {
             return Ok(None);
         };
-        // A panic while holding the lock poisons it; the lock guards no data, so go on.
-        let guard = match lock.try_lock() {
-            Ok(guard) => guard,
-            Err(TryLockError::Poisoned(e)) => e.into_inner(),
-            Err(TryLockError::WouldBlock) => {
-                let start_us = at.clock.now_us();
-                let guard = lock.lock().unwrap_or_else(|e| e.into_inner()); // explain:key
-                at.push(stage, State::Ready, start_us, None);
-                guard
-            }
-        };
+        let start_us = at.clock.now_us();
+        let (holding, waited) = lock.acquire(at.clock); // explain:key
+        if waited {
+            at.push(stage, State::Ready, start_us, None);
+        }
         // A cancel may have come while this thread waited for the lock.
         if self.cancel.is_cancelled() {
             return Err(CANCELLED.to_string());
         }
-        Ok(Some(guard))
+        Ok(Some(holding))
     }
 
-    async fn between(&self, _at: &At<'_>) -> Result<(), String> {
+    async fn between(&self, stage: Stage, at: &At<'_>, start_us: &mut f64) -> Result<(), String> {
+        // The switch interval: held long enough while another thread waits, give it up.
+        let lock = self.gil.filter(|_| self.grain.within_stages());
+        // explain:key
+        if let Some(paused_us) = lock.and_then(|l| l.offer(at.clock, self.interval_us)) {
+            at.gave_way(stage, start_us, paused_us);
+        }
         if self.cancel.is_cancelled() {
             return Err(CANCELLED.to_string());
         }
@@ -201,6 +211,14 @@ impl Hook for Blocking<'_> {
             .fetch_blocking(self.source, at.task, self.clock, self.cancel) // explain:key
     }
     // explain:end gil
+
+    fn grain(&self) -> Grain {
+        if self.gil.is_some() {
+            self.grain
+        } else {
+            Grain::Stage
+        }
+    }
 
     async fn reserve<'b>(
         &self,

@@ -4,7 +4,8 @@ use std::collections::VecDeque;
 use futures::future::{join_all, select, Either, LocalBoxFuture};
 use futures::stream::{FuturesUnordered, StreamExt};
 
-use super::stages::{fetch_span, run_task, At, Awaiting, Turns};
+use super::awaiting::{Awaiting, Turns};
+use super::stages::{fetch_span, run_task, At};
 use super::{
     finish, is_cancelled, report, Env, Job, Outcome, RunOutput, Technique, TechniqueKind, CANCELLED,
 };

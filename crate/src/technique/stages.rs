@@ -1,7 +1,10 @@
 //! The one path every task takes (fetch, decode, resize, encode) and the hook through which a
 //! technique adds its own rules around each stage.
 //!
-//! The path is `async` so that cooperative tasks can yield between stages. Blocking techniques
+//! The path is `async` so that cooperative tasks can yield between stages, and inside resize
+//! and encode, which run in steps (strips, bands) at the hook's [`Grain`]. A stage that gave way
+//! part-way is recorded as several *running* spans with a *ready* span between each two.
+//! Blocking techniques
 //! (threads, the global lock) use a hook whose futures never pend, and drive the path with one
 //! poll, no executor (`parallel.rs`). Adding a stage is one line in [`run_task`].
 
@@ -9,13 +12,10 @@ use std::cell::RefCell;
 use std::fmt::Display;
 use std::future::Future;
 
-use futures::future::{select, Either};
-
-use super::{Env, Job, Outcome, CANCELLED};
+use super::{Grain, Outcome, CANCELLED};
 use crate::budget::{image_pixels, BudgetError, PixelBudget, Reservation};
-use crate::network::{Gate, Link};
 use crate::pipeline::{self, ThumbSpec};
-use crate::platform::{Cancel, Clock, EventLoop, Source};
+use crate::platform::Clock;
 use crate::trace::{Span, Stage, State};
 
 /// Where a task runs and where its spans go.
@@ -33,16 +33,36 @@ pub(crate) struct At<'a> {
 impl At<'_> {
     /// Records a span of this task from `start_us` to now.
     pub(crate) fn push(&self, stage: Stage, state: State, start_us: f64, error: Option<String>) {
+        self.record(stage, state, (start_us, self.clock.now_us()), error);
+    }
+
+    /// Records a span of this task from `start_us` to `end_us`.
+    pub(crate) fn record(
+        &self,
+        stage: Stage,
+        state: State,
+        (start_us, end_us): (f64, f64),
+        error: Option<String>,
+    ) {
         let span = Span {
             lane: self.lane,
             task: self.task,
             stage,
             state,
             start_us,
-            end_us: self.clock.now_us(),
+            end_us,
             error,
         };
         self.spans.borrow_mut().push(span);
+    }
+
+    /// A stage that gave way at `paused_us` and runs again now: records its running piece
+    /// since `*start_us` and the wait (*ready*), and moves `*start_us` to now.
+    pub(crate) fn gave_way(&self, stage: Stage, start_us: &mut f64, paused_us: f64) {
+        self.record(stage, State::Running, (*start_us, paused_us), None);
+        let now = self.clock.now_us();
+        self.record(stage, State::Ready, (paused_us, now), None);
+        *start_us = now;
     }
 }
 
@@ -61,9 +81,20 @@ pub(crate) trait Hook {
         at: &At<'_>,
     ) -> impl Future<Output = Result<Self::Held<'_>, String>>;
 
-    /// Between two bands of a long stage: stops the task if the run is cancelled, and may give
-    /// the thread's event loop a turn.
-    fn between(&self, at: &At<'_>) -> impl Future<Output = Result<(), String>>;
+    /// Between two steps of a long stage (bands of encode; strips of resize at a grain inside
+    /// stages): stops the task if the run is cancelled, and may give way — the thread's event
+    /// loop a turn, or the global lock to a waiting thread. Giving way, it records the stage's
+    /// piece since `*start_us` and the wait ([`At::gave_way`]).
+    fn between(
+        &self,
+        stage: Stage,
+        at: &At<'_>,
+        start_us: &mut f64,
+    ) -> impl Future<Output = Result<(), String>>;
+
+    /// Where tasks under this hook give way: the run's grain where the technique uses it
+    /// (cooperative tasks, the global lock), else [`Grain::Stage`].
+    fn grain(&self) -> Grain;
 
     /// Fetches the task's bytes: the result, and when the request held its connection, µs.
     fn fetch(&self, at: &At<'_>) -> impl Future<Output = (Result<Vec<u8>, String>, f64, f64)>;
@@ -77,7 +108,9 @@ pub(crate) trait Hook {
 }
 
 /// One task, start to end, under `hook`. Decoded pixels are reserved from `budget` before
-/// decode and given back once resize has dropped them.
+/// decode and given back once resize has dropped them. Decode is one call into the decoders
+/// and runs whole; resize runs in strips when the hook's grain is inside stages; encode always
+/// runs in bands (a worker listens for a cancel between them) or the grain's rows.
 pub(crate) async fn run_task<H: Hook>(
     hook: &H,
     spec: &ThumbSpec,
@@ -99,32 +132,79 @@ pub(crate) async fn run_task<H: Hook>(
     let pixels = reserve(hook, budget, &bytes, at).await?;
     let px = stage(hook, at, Stage::Decode, || pipeline::decode(&bytes, spec)).await?;
     drop(bytes);
-    let small = stage(hook, at, Stage::Resize, || pipeline::resize(&px, spec)).await?;
+    let grain = hook.grain();
+    let small = if grain.within_stages() {
+        let (width, _) = pipeline::thumbnail_size(px.width, px.height, spec.max_side);
+        let rows = grain.rows_per_step(row_bytes(width, px.alpha));
+        steps(hook, at, Stage::Resize, || {
+            Ok(pipeline::Resizing::new(&px, spec, rows))
+        })
+        .await?
+    } else {
+        stage(hook, at, Stage::Resize, || pipeline::resize(&px, spec)).await?
+    };
     drop((px, pixels));
-    encode(hook, at, &small, spec).await
+    let rows = grain.rows_per_step(row_bytes(small.width, small.alpha));
+    steps(hook, at, Stage::Encode, || {
+        pipeline::Encoding::with_rows(&small, spec.effort, rows)
+    })
+    .await
 }
 
-/// The encode stage, band by band ([`pipeline::Encoding`]): between bands the hook may stop the
-/// task (a cancel) or give the thread's event loop a turn. A stage cut short by a cancel is
-/// drawn as the work it did, not as a failure.
-async fn encode<H: Hook>(
+fn row_bytes(width: u32, alpha: bool) -> usize {
+    width as usize * if alpha { 4 } else { 3 }
+}
+
+/// A stage done in steps: strips of a resize, bands of an encode.
+trait Steps {
+    type Out;
+    /// The next step; `Ok(true)` once done.
+    fn step(&mut self) -> Result<bool, pipeline::PipelineError>;
+    /// The result.
+    fn finish(self) -> Result<Self::Out, pipeline::PipelineError>;
+}
+
+impl Steps for pipeline::Encoding<'_> {
+    type Out = pipeline::Thumbnail;
+    fn step(&mut self) -> Result<bool, pipeline::PipelineError> {
+        pipeline::Encoding::step(self)
+    }
+    fn finish(self) -> Result<Self::Out, pipeline::PipelineError> {
+        pipeline::Encoding::finish(self)
+    }
+}
+
+impl Steps for pipeline::Resizing<'_> {
+    type Out = pipeline::Pixels;
+    fn step(&mut self) -> Result<bool, pipeline::PipelineError> {
+        pipeline::Resizing::step(self)
+    }
+    fn finish(self) -> Result<Self::Out, pipeline::PipelineError> {
+        pipeline::Resizing::finish(self)
+    }
+}
+
+/// A stage in steps ([`Steps`]): between steps the hook may stop the task (a cancel) or give
+/// way (recording the piece so far and the wait). A stage cut short by a cancel is drawn as
+/// the work it did, not as a failure.
+async fn steps<H: Hook, S: Steps>(
     hook: &H,
     at: &At<'_>,
-    px: &pipeline::Pixels,
-    spec: &ThumbSpec,
-) -> Outcome {
-    let _held = hook.enter(Stage::Encode, at).await?;
-    let start_us = at.clock.now_us();
+    stage: Stage,
+    start: impl FnOnce() -> Result<S, pipeline::PipelineError>,
+) -> Result<S::Out, String> {
+    let _held = hook.enter(stage, at).await?;
+    let mut start_us = at.clock.now_us();
     let result = async {
-        let mut encoding = pipeline::Encoding::new(px, spec.effort).map_err(text)?;
-        while !encoding.step().map_err(text)? {
-            hook.between(at).await?;
+        let mut steps = start().map_err(text)?;
+        while !steps.step().map_err(text)? {
+            hook.between(stage, at, &mut start_us).await?;
         }
-        encoding.finish().map_err(text)
+        steps.finish().map_err(text)
     }
     .await;
     let error = result.as_ref().err().filter(|e| *e != CANCELLED).cloned();
-    at.push(Stage::Encode, State::Running, start_us, error);
+    at.push(stage, State::Running, start_us, error);
     result
 }
 
@@ -204,106 +284,5 @@ pub(crate) fn fetch_span<T>(
         start_us,
         end_us,
         error: result.as_ref().err().cloned(),
-    }
-}
-
-/// When an async task gives its thread's event loop a turn.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Turns {
-    /// Never: the thread is frozen while the task computes (sequential on a page's main thread,
-    /// where a cancel can only be heard between tasks' awaits anyway).
-    Never,
-    /// Between the bands of a long stage only, so that a worker hears a cancel within a band:
-    /// its messages arrive through its event loop. No other task shares that thread.
-    Listen,
-    /// Before every stage, as cooperative tasks do, so that tasks interleave.
-    EveryStage,
-}
-
-/// The hook of async tasks: they await their fetch and the budget; cooperative ones also yield
-/// to the event loop before every stage, so tasks interleave and the page stays live.
-pub(crate) struct Awaiting<'a> {
-    /// The run's connections.
-    pub link: &'a Link,
-    /// The images.
-    pub source: &'a dyn Source,
-    /// The run's clock.
-    pub clock: &'a dyn Clock,
-    /// The thread's event loop.
-    pub events: &'a dyn EventLoop,
-    /// Checked before every stage, between bands, and while waiting for the budget.
-    pub cancel: &'a Cancel,
-    /// When the task gives the event loop a turn.
-    pub turns: Turns,
-    /// Where connection slots come from, when not from `link` (a process's coordinator).
-    pub gate: Option<&'a dyn Gate>,
-}
-
-impl<'a> Awaiting<'a> {
-    /// The hook of a task on `env`'s thread, reaching images through `link`, giving the event
-    /// loop a turn as `turns` says.
-    pub(crate) fn new(link: &'a Link, job: &'a Job, env: &Env<'a>, turns: Turns) -> Self {
-        Awaiting {
-            link,
-            source: job.source.as_ref(),
-            clock: env.clock,
-            events: env.events,
-            cancel: env.cancel,
-            turns,
-            gate: None,
-        }
-    }
-}
-
-impl Hook for Awaiting<'_> {
-    type Held<'h>
-        = ()
-    where
-        Self: 'h;
-
-    // explain:begin awaiting
-    async fn enter(&self, _stage: Stage, _at: &At<'_>) -> Result<(), String> {
-        if self.turns == Turns::EveryStage {
-            self.events.yield_now().await; // explain:key
-        }
-        if self.cancel.is_cancelled() {
-            return Err(CANCELLED.to_string());
-        }
-        Ok(())
-    }
-
-    async fn between(&self, _at: &At<'_>) -> Result<(), String> {
-        if self.turns == Turns::Listen {
-            self.events.yield_now().await;
-        }
-        if self.cancel.is_cancelled() {
-            return Err(CANCELLED.to_string());
-        }
-        Ok(())
-    }
-
-    async fn fetch(&self, at: &At<'_>) -> (Result<Vec<u8>, String>, f64, f64) {
-        let start = self.clock.now_us();
-        let fetch = self
-            .link
-            .fetch_via(self.gate, self.source, at.task, self.clock, self.events); // explain:key
-
-        // A cancel does not wait out a long (simulated) latency.
-        match select(Box::pin(fetch), self.cancel.cancelled()).await {
-            Either::Left((fetched, _)) => fetched,
-            Either::Right(_) => (Err(CANCELLED.to_string()), start, self.clock.now_us()),
-        }
-    }
-    // explain:end awaiting
-
-    async fn reserve<'b>(
-        &self,
-        budget: &'b PixelBudget,
-        px: u64,
-    ) -> Result<Reservation<'b>, BudgetError> {
-        match select(budget.reserve(px), self.cancel.cancelled()).await {
-            Either::Left((pixels, _)) => pixels,
-            Either::Right(_) => Err(BudgetError::Cancelled),
-        }
     }
 }

@@ -37,7 +37,28 @@ fn run(kind: TechniqueKind) -> Trace {
     run_on_pool(kind, &job, 2, &in_process, &Cancel::default(), &NoProgress).trace
 }
 
-/// Sequential, cooperative, threads and processes on the same batch, run once per test binary
+/// The global lock handing over inside stages (every 8 rows, no interval; no network delay and
+/// stages of several ms, so that a thread waits for the lock): resize and encode in running
+/// pieces with ready waits between them.
+fn split_stages() -> Trace {
+    let job = Job {
+        grain: crate::technique::Grain::Rows(8),
+        switch_interval_ms: 0,
+        ..sample_job(7, 6, (1200, 900), ThumbSpec::fit(300), Network::LOCAL, 3)
+    };
+    run_on_pool(
+        TechniqueKind::Gil,
+        &job,
+        2,
+        &in_process,
+        &Cancel::default(),
+        &NoProgress,
+    )
+    .trace
+}
+
+/// Sequential, cooperative, threads and processes on the same batch, then the global lock with
+/// stages split ([`split_stages`]), run once per test binary
 /// (the runs take a while; every export test reads the same ones).
 pub(crate) fn real_traces() -> &'static [Trace] {
     static TRACES: OnceLock<Vec<Trace>> = OnceLock::new();
@@ -50,6 +71,7 @@ pub(crate) fn real_traces() -> &'static [Trace] {
         ]
         .into_iter()
         .map(run)
+        .chain([split_stages()])
         .collect()
     })
 }

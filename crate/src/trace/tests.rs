@@ -103,6 +103,67 @@ fn missing_repeated_or_unordered_stages_are_rejected() {
     ));
 }
 
+/// `stage` of task 0 on lane 0 in running pieces `cuts` apart, a ready wait between each two.
+fn pieces(stage: Stage, cuts: &[(f64, f64)]) -> Vec<Span> {
+    let mut spans = Vec::new();
+    for (i, &(start, end)) in cuts.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span {
+                state: State::Ready,
+                ..span(0, 0, stage, cuts[i - 1].1, start)
+            });
+        }
+        spans.push(span(0, 0, stage, start, end));
+    }
+    spans
+}
+
+#[test]
+fn a_stage_that_gave_way_is_one_stage_in_pieces() {
+    // Decode whole, resize in two pieces, encode in three, waits between them.
+    let mut spans = vec![span(0, 0, Stage::Decode, 0.0, 10.0)];
+    spans.extend(pieces(Stage::Resize, &[(10.0, 15.0), (40.0, 45.0)]));
+    spans.extend(pieces(
+        Stage::Encode,
+        &[(45.0, 50.0), (60.0, 62.0), (70.0, 80.0)],
+    ));
+    // Another task ran on the other lane meanwhile.
+    spans.extend(whole_task(1, 1, 0.0));
+    assert_eq!(trace(spans.clone(), 2).validate(&Stage::CPU), Ok(()));
+    // Cancelled inside the encode: the pieces so far.
+    let mut cut = spans.clone();
+    cut.retain(|s| !(s.task == 0 && s.start_us >= 60.0));
+    let mut t = trace(cut, 2);
+    t.cancelled = vec![0];
+    assert_eq!(t.validate(&Stage::CPU), Ok(()));
+
+    // Without the wait between them, two pieces are the stage run twice.
+    let mut twice = spans.clone();
+    twice.retain(|s| !(s.state == State::Ready && s.stage == Stage::Resize));
+    assert!(matches!(
+        trace(twice, 2).validate(&Stage::CPU),
+        Err(TraceError::Stages { seen, .. }) if seen.len() == 4
+    ));
+    // A wait of another stage does not join pieces either.
+    let mut other = spans.clone();
+    for s in other.iter_mut().filter(|s| s.state == State::Ready) {
+        s.stage = Stage::Decode;
+    }
+    assert!(trace(other, 2).validate(&Stage::CPU).is_err());
+    // Not consecutive: resize, encode, then resize again after a wait is out of order.
+    let mut back = spans.clone();
+    back.push(Span {
+        state: State::Ready,
+        ..span(0, 0, Stage::Resize, 80.0, 85.0)
+    });
+    back.push(span(0, 0, Stage::Resize, 85.0, 90.0));
+    assert!(trace(back, 2).validate(&Stage::CPU).is_err());
+    // Pieces that overlap are refused.
+    let mut overlap = spans;
+    overlap.push(span(0, 0, Stage::Encode, 75.0, 78.0));
+    assert!(trace(overlap, 2).validate(&Stage::CPU).is_err());
+}
+
 #[test]
 fn a_failed_task_may_stop_early_but_only_where_it_failed() {
     let mut failed = span(0, 0, Stage::Decode, 0.0, 10.0);

@@ -49,7 +49,8 @@ pub enum TraceError {
         /// The other task.
         b: u32,
     },
-    /// A task ran a stage twice, skipped one, or ran them out of order.
+    /// A task ran a stage twice (not in consecutive pieces), skipped one, or ran them out of
+    /// order.
     #[error("task {task}: stages ran as {seen:?}, expected {expected:?}")]
     Stages {
         /// The task.
@@ -65,7 +66,8 @@ impl Trace {
     /// Checks that the trace is well formed: times are finite, ordered and inside the run; spans
     /// name known lanes and tasks; running spans on one lane never overlap; each task ran the
     /// `expected` stages once each, in order (a failed task stops at the stage that failed; a
-    /// cancelled one, listed in [`Trace::cancelled`], after any stage).
+    /// cancelled one, listed in [`Trace::cancelled`], after any stage). A stage may be cut into
+    /// consecutive spans (a task that gave way inside it), with nothing but waits between them.
     /// Other stages (transfers) and waits (ready) may come in between.
     pub fn validate(&self, expected: &[Stage]) -> Result<(), TraceError> {
         // Clocks of different workers are aligned to one origin but round differently, so a span
@@ -124,17 +126,33 @@ impl Trace {
 
         // A task's stages: its running and blocked spans (waits for a core or lock are not stages).
         let mut by_task: BTreeMap<u32, Vec<&Span>> = BTreeMap::new();
-        for s in self
-            .spans
-            .iter()
-            .filter(|s| s.state != State::Ready && expected.contains(&s.stage))
-        {
-            by_task.entry(s.task).or_default().push(s);
+        let mut waits: BTreeMap<u32, Vec<&Span>> = BTreeMap::new();
+        for s in self.spans.iter().filter(|s| expected.contains(&s.stage)) {
+            let into = if s.state == State::Ready {
+                &mut waits
+            } else {
+                &mut by_task
+            };
+            into.entry(s.task).or_default().push(s);
         }
         for task in 0..self.tasks {
             let mut spans = by_task.remove(&task).unwrap_or_default();
             spans.sort_by(|a, b| a.start_us.total_cmp(&b.start_us));
-            let seen: Vec<Stage> = spans.iter().map(|s| s.stage).collect();
+            let waits = waits.remove(&task).unwrap_or_default();
+            // A stage that gave way part-way is pieces with a wait (ready, same stage) between
+            // each two: one stage. Two pieces with no wait between are the stage run twice.
+            let resumed = |a: &Span, b: &Span| {
+                a.stage == b.stage
+                    && waits.iter().any(|w| {
+                        w.stage == a.stage && w.start_us >= a.end_us && w.end_us <= b.start_us
+                    })
+            };
+            let mut seen: Vec<Stage> = spans.iter().take(1).map(|s| s.stage).collect();
+            for pair in spans.windows(2) {
+                if !resumed(pair[0], pair[1]) {
+                    seen.push(pair[1].stage);
+                }
+            }
             let stopped =
                 spans.last().is_some_and(|s| s.error.is_some()) || self.cancelled.contains(&task);
             let in_order = spans.windows(2).all(|p| p[0].end_us <= p[1].start_us);

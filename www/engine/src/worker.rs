@@ -170,7 +170,12 @@ fn job(config: &Config, images: Images, fault: Option<Fault>) -> Job {
         Some(fault) => Arc::new(Faulty { images, fault }),
         None => images,
     };
-    Job::new(source, config.thumb_spec(), config.network, config.seed)
+    config.schedule(Job::new(
+        source,
+        config.thumb_spec(),
+        config.network,
+        config.seed,
+    ))
 }
 
 fn env<'a>(progress: &'a dyn Progress, cancel: &'a Cancel, home: &'a str) -> Env<'a> {

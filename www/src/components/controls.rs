@@ -8,6 +8,7 @@ use interleave::technique::TechniqueKind;
 use web_sys::{FileList, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::components::granularity::Granularity;
 use crate::state::{Capabilities, OwnFile};
 
 /// Props of [`Controls`].
@@ -36,7 +37,7 @@ pub struct Props {
 }
 
 /// Edits go through the URL parser, so the form and links are corrected by the same rules.
-fn with_param(config: &Config, param: &str, value: &str) -> Config {
+pub(crate) fn with_param(config: &Config, param: &str, value: &str) -> Config {
     let mut q = form_urlencoded::Serializer::new(config.to_query());
     q.append_pair(param, value);
     Config::from_query(&q.finish()).0
@@ -244,6 +245,7 @@ pub fn Controls(props: &Props) -> Html {
                 { number("threads", "Threads / processes", c.threads.map(|n| n.to_string()).unwrap_or_default(),
                     format!("auto ({})", props.caps.cores), "N for threads, the global lock and processes; empty = one per core") }
             </fieldset>
+            <Granularity config={c.clone()} busy={props.busy} on_change={props.on_change.clone()} />
             <fieldset disabled={props.busy}>
                 <legend>{ "Network (simulated on top of real fetches)" }</legend>
                 { number("latency", "Latency (ms)", n.latency_ms.to_string(), String::new(), "Time to first byte of each request") }

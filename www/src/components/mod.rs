@@ -10,6 +10,7 @@ pub mod embed_summary;
 pub mod explain;
 pub mod exports;
 pub mod gallery;
+pub mod granularity;
 pub mod ideal;
 pub mod import_trace;
 pub mod isolation;

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use interleave::model::{lane_switches, LaneSwitches};
+use interleave::model::{after_io, lane_switches, AfterIo, LaneSwitches};
 use interleave::technique::TechniqueKind;
 use interleave::trace::Trace;
 use yew::prelude::*;
@@ -22,25 +22,28 @@ const ABOUT: &str =
     one it had left (cooperative tasks at their awaits); its cost is the time the lane ran nothing \
     while the next task was ready. A lock hand-off: the global lock passes from one thread to \
     another; its cost is the time the lock was free while the next thread waited for it. The \
-    operating system's own switches between threads are not in the trace.";
+    operating system's own switches between threads are not in the trace. Under the global \
+    lock, the wait after a fetch is the convoy: a thread back from I/O queues for the lock.";
 
 /// One line under a card's figures.
 #[function_component]
 pub fn SwitchesLine(props: &Props) -> Html {
     // Counted once per run, not per render.
     let lanes = use_memo(props.run.clone(), |run| lane_switches(&run.trace));
+    let io = use_memo(props.run.clone(), |run| after_io(&run.trace));
     let trace = &props.run.trace;
     let count: u32 = lanes.iter().map(|l| l.switches + l.handoffs).sum();
     let handoffs: u32 = lanes.iter().map(|l| l.handoffs).sum();
     html! {
         <p class="switches" data-testid={format!("switches-{}", trace.technique.id())}
-            data-count={count.to_string()} data-handoffs={handoffs.to_string()} title={ABOUT}>
-            { text(trace, &lanes) }
+            data-count={count.to_string()} data-handoffs={handoffs.to_string()}
+            data-after-io-us={format!("{:.0}", io.mean_us())} title={ABOUT}>
+            { text(trace, &lanes, &io) }
         </p>
     }
 }
 
-fn text(trace: &Trace, lanes: &[LaneSwitches]) -> String {
+fn text(trace: &Trace, lanes: &[LaneSwitches], io: &AfterIo) -> String {
     let name = |l: &LaneSwitches| {
         trace
             .lanes
@@ -67,7 +70,20 @@ fn text(trace: &Trace, lanes: &[LaneSwitches]) -> String {
                 )
             })
             .collect();
-        return format!("Lock hand-offs: {}.", parts.join(" · "));
+        // The convoy: a thread back from I/O queues for the lock before it computes again.
+        let convoy = if io.fetches > 0 {
+            format!(
+                " Back from a fetch, a thread waited {} on average for the lock (longest {}; \
+                 {} of {} fetches waited).",
+                ms(io.mean_us()),
+                ms(io.longest_us),
+                io.waited,
+                io.fetches
+            )
+        } else {
+            String::new()
+        };
+        return format!("Lock hand-offs: {}.{convoy}", parts.join(" · "));
     }
     let parts: Vec<String> = lanes
         .iter()

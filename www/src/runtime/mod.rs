@@ -196,12 +196,12 @@ impl Runtime {
             browser::read_files(&state.own).await
         };
         let total = images.len() as u32;
-        let job = Job::new(
+        let job = config.schedule(Job::new(
             images.clone().source(),
             config.thumb_spec(),
             config.network,
             config.seed,
-        );
+        ));
         let deadline = deadline(config, total);
         // wasm starts in a baseline compiler and is optimised once hot: an untimed warm-up run on
         // each thread that measures keeps that out of the comparison (new processes start cold:

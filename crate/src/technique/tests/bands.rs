@@ -7,7 +7,8 @@ use futures::future::join;
 use super::*;
 use crate::budget::PixelBudget;
 use crate::pipeline::{Effort, BAND_BYTES};
-use crate::technique::stages::{run_task, At, Awaiting, Turns};
+use crate::technique::awaiting::{Awaiting, Turns};
+use crate::technique::stages::{run_task, At};
 
 /// One image whose thumbnail takes many bands to encode.
 fn big_job() -> Job {

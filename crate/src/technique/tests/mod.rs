@@ -1,4 +1,5 @@
 mod bands;
+mod grain;
 mod limits;
 mod processes;
 
