@@ -125,6 +125,39 @@ pub struct Notice {
     pub message: String,
 }
 
+/// A query's parameters (with or without the leading `?`), decoded, values trimmed, and a
+/// place for the notices of what reading them corrected.
+pub(crate) struct Query {
+    /// The parameters in order.
+    pub params: Vec<(String, String)>,
+    /// What was corrected.
+    pub notices: Vec<Notice>,
+}
+
+impl Query {
+    /// Splits and decodes `query`.
+    pub(crate) fn parse(query: &str) -> Query {
+        let query = query.strip_prefix('?').unwrap_or(query);
+        let params = form_urlencoded::parse(query.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.trim().to_string()))
+            .collect();
+        Query {
+            params,
+            notices: Vec::new(),
+        }
+    }
+
+    /// Records that `param` was corrected, and how.
+    pub(crate) fn note(notices: &mut Vec<Notice>) -> impl FnMut(&str, String) + '_ {
+        |param, message| {
+            notices.push(Notice {
+                param: param.to_string(),
+                message,
+            })
+        }
+    }
+}
+
 impl Config {
     /// Paths of the batch's files below the sample library, in task order.
     pub fn sample_paths(&self) -> Vec<String> {
@@ -154,8 +187,11 @@ impl Config {
 
     /// Reads a query string (with or without the leading `?`).
     pub fn from_query(query: &str) -> (Config, Vec<Notice>) {
-        let query = query.strip_prefix('?').unwrap_or(query);
-        let v1 = form_urlencoded::parse(query.as_bytes()).any(|(k, v)| k == "v" && v.trim() == "1");
+        let Query {
+            params,
+            mut notices,
+        } = Query::parse(query);
+        let v1 = params.iter().any(|(k, v)| k == "v" && v == "1");
         let mut config = if v1 {
             Config {
                 thumb: 256,
@@ -165,17 +201,11 @@ impl Config {
         } else {
             Config::default()
         };
-        let mut notices = Vec::new();
-        let mut note = |param: &str, message: String| {
-            notices.push(Notice {
-                param: param.to_string(),
-                message,
-            });
-        };
+        let mut note = Query::note(&mut notices);
         let mut granularity = granularity::Reader::default();
-        for (key, value) in form_urlencoded::parse(query.as_bytes()) {
-            let value = value.trim();
-            match key.as_ref() {
+        for (key, value) in &params {
+            let value = value.as_str();
+            match key.as_str() {
                 "v" => {
                     if value != "1" && value != QUERY_VERSION.to_string() {
                         note(
@@ -269,9 +299,9 @@ impl Config {
                 k if view::PARAMS.contains(&k) => {}
                 // The service worker's opt-out, read by www/coi.js before the page starts.
                 "coi" => {}
-                "present" | "step" => config.present.read(&key, value, &mut note),
+                "present" | "step" => config.present.read(key, value, &mut note),
                 "yield" | "rows" | "interval" => {
-                    granularity.read(&mut config, &key, value, &mut note)
+                    granularity.read(&mut config, key, value, &mut note)
                 }
                 // A recording to show, read by the page (not part of the configuration).
                 "trace" => {}
@@ -280,6 +310,7 @@ impl Config {
         }
         granularity.finish(&mut config, &mut note);
         config.present.check(config.techniques.len(), &mut note);
+        drop(note);
         (config, notices)
     }
 

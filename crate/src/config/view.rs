@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Config, Notice};
+use super::{Config, Notice, Query};
 use crate::technique::TechniqueKind;
 
 /// The view's URL parameters; [`Config::from_query`] leaves them to [`View::from_query`].
@@ -68,18 +68,15 @@ impl View {
     /// Reads the view's parameters from a query string; every other parameter is left to
     /// [`Config::from_query`].
     pub fn from_query(query: &str) -> (View, Vec<Notice>) {
-        let query = query.strip_prefix('?').unwrap_or(query);
+        let Query {
+            params,
+            mut notices,
+        } = Query::parse(query);
         let mut view = View::default();
-        let mut notices = Vec::new();
-        let mut note = |param: &str, message: String| {
-            notices.push(Notice {
-                param: param.to_string(),
-                message,
-            });
-        };
-        for (key, value) in form_urlencoded::parse(query.as_bytes()) {
-            let value = value.trim();
-            match key.as_ref() {
+        let mut note = Query::note(&mut notices);
+        for (key, value) in &params {
+            let value = value.as_str();
+            match key.as_str() {
                 "by-image" => {
                     let mut chosen = Vec::new();
                     let ids = value.split(',').map(str::trim);
@@ -124,6 +121,7 @@ impl View {
                 _ => {}
             }
         }
+        drop(note);
         (view, notices)
     }
 

@@ -80,11 +80,12 @@ pub fn describe(kind: TechniqueKind, n: u32) -> String {
         ),
         TechniqueKind::Gil => format!(
             "The same {n} threads with one global lock held during every CPU stage and released during I/O, like \
-             Python's GIL: waits overlap, CPU work never does. Waiting for the lock shows as ready."
+             Python's GIL (and, at a finer Granularity, handed over after its switch interval): waits overlap, CPU \
+             work never does. Waiting for the lock shows as ready."
         ),
         TechniqueKind::Cooperative => "Every image is a future on the main thread, all started at once: their \
-            requests are in flight together and each yields to the event loop between stages. One core does all \
-            the CPU work; the waits overlap."
+            requests are in flight together and each yields to the event loop between stages (or inside them: see \
+            Granularity). One core does all the CPU work; the waits overlap."
             .into(),
         TechniqueKind::Processes => format!(
             "{n} isolated workers, each its own wasm instance and memory. Each is handed the next image as a \
