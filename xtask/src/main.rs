@@ -142,6 +142,13 @@ fn test() -> Result {
                 &["test", "-p", "interleave", "-p", "xtask"],
             ))
         }),
+        // The page's state and what it reads from recordings: plain Rust, tested natively.
+        ("page state (native)", &|| {
+            run(&mut cmd(
+                "cargo",
+                &["test", "-p", "interleave-www", "--lib"],
+            ))
+        }),
         (
             "browser glue (wasm-bindgen-test, headless Chromium)",
             &browser_glue,

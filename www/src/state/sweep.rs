@@ -108,3 +108,81 @@ impl Sweep {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::rc::Rc;
+
+    use interleave::config::Config;
+    use interleave::technique::TechniqueKind;
+    use yew::Reducible;
+
+    use super::Step;
+    use crate::state::{Action, Capabilities, RunStatus, State};
+
+    fn page() -> Rc<State> {
+        let caps = Capabilities {
+            cores: 2,
+            isolated: true,
+            threads_unavailable: None,
+        };
+        Rc::new(State::new(Config::default(), Vec::new(), caps))
+    }
+
+    #[test]
+    fn a_sweep_reports_its_own_progress_and_leaves_the_cards_alone() {
+        let s = page()
+            .reduce(Action::StartSweep)
+            .reduce(Action::Started)
+            .reduce(Action::Sweep(Step::Begin {
+                cores: 2,
+                max: 4,
+                repeats: 3,
+            }))
+            .reduce(Action::Sweep(Step::Running(TechniqueKind::Threads, 3)))
+            .reduce(Action::Progress(TechniqueKind::Threads, 5, 16));
+        let w = s.sweep.as_ref().expect("a sweep");
+        assert_eq!((w.total, w.done), (4 * (1 + 3 * 2), 0));
+        assert_eq!(w.current, Some((TechniqueKind::Threads, 3, 5, 16)));
+        assert!(s
+            .runs
+            .iter()
+            .all(|(_, st)| matches!(st, RunStatus::Waiting)));
+        let s = s
+            .reduce(Action::Sweep(Step::Skipped(
+                TechniqueKind::Threads,
+                "no isolation".into(),
+            )))
+            .reduce(Action::Sweep(Step::Ran(TechniqueKind::Threads, 3, None)))
+            .reduce(Action::Cancelled);
+        let w = s.sweep.as_ref().expect("kept");
+        assert_eq!((w.done, w.current, w.running), (1, None, false));
+        assert_eq!(w.skipped.len(), 1);
+    }
+
+    #[test]
+    fn ticking_sweep_keeps_the_results_and_another_setting_does_not() {
+        let s = page()
+            .reduce(Action::StartSweep)
+            .reduce(Action::Sweep(Step::Begin {
+                cores: 2,
+                max: 4,
+                repeats: 1,
+            }));
+        let s = s.reduce(Action::AllDone);
+        let on = Config {
+            sweep: true,
+            ..s.config.clone()
+        };
+        let s = s.reduce(Action::Configure(on.clone()));
+        assert!(
+            s.config.sweep && s.sweep.is_some(),
+            "only whether Run sweeps changed"
+        );
+        let s = s.reduce(Action::Configure(Config { images: 3, ..on }));
+        assert!(
+            s.sweep.is_none(),
+            "another batch: the sweep no longer describes it"
+        );
+    }
+}
