@@ -4,9 +4,7 @@
 //! default) and reported as a [`Notice`] for the page to show. `to_query` writes only what
 //! differs from the defaults, and `from_query(to_query(c)) == c`.
 
-use std::fmt::Display;
 use std::ops::RangeInclusive;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +20,8 @@ pub use view::{Link, View};
 mod present;
 pub use present::{Present, Step};
 mod granularity;
+mod query;
+use query::{flag, ranged, Query};
 
 /// Version of the URL format, written as `v=`. Version 1 links (before `effort`) keep their
 /// meaning: their defaults were 256 px thumbnails, encoded fast.
@@ -123,39 +123,6 @@ pub struct Notice {
     pub param: String,
     /// What was wrong and what is used instead.
     pub message: String,
-}
-
-/// A query's parameters (with or without the leading `?`), decoded, values trimmed, and a
-/// place for the notices of what reading them corrected.
-pub(crate) struct Query {
-    /// The parameters in order.
-    pub params: Vec<(String, String)>,
-    /// What was corrected.
-    pub notices: Vec<Notice>,
-}
-
-impl Query {
-    /// Splits and decodes `query`.
-    pub(crate) fn parse(query: &str) -> Query {
-        let query = query.strip_prefix('?').unwrap_or(query);
-        let params = form_urlencoded::parse(query.as_bytes())
-            .map(|(k, v)| (k.into_owned(), v.trim().to_string()))
-            .collect();
-        Query {
-            params,
-            notices: Vec::new(),
-        }
-    }
-
-    /// Records that `param` was corrected, and how.
-    pub(crate) fn note(notices: &mut Vec<Notice>) -> impl FnMut(&str, String) + '_ {
-        |param, message| {
-            notices.push(Notice {
-                param: param.to_string(),
-                message,
-            })
-        }
-    }
 }
 
 impl Config {
@@ -361,48 +328,6 @@ impl Config {
         granularity::write(self, &mut q);
         self.present.write(&mut q);
         q.finish()
-    }
-}
-
-/// Parses an on/off parameter (`1`, `true` or nothing; `0` or `false`); anything else is off,
-/// with a notice that says what off means here.
-fn flag(param: &str, value: &str, off: &str, note: &mut impl FnMut(&str, String)) -> bool {
-    match value {
-        "1" | "true" | "" => true,
-        "0" | "false" => false,
-        _ => {
-            note(param, format!("“{value}” is not 0 or 1; {off}"));
-            false
-        }
-    }
-}
-
-/// Parses a whole number in `range`: out of range is clamped, unreadable is `default`.
-fn ranged<T: FromStr + PartialOrd + Copy + Display>(
-    param: &str,
-    value: &str,
-    range: RangeInclusive<T>,
-    default: T,
-    note: &mut impl FnMut(&str, String),
-) -> T {
-    let (lo, hi) = (*range.start(), *range.end());
-    match value.parse::<T>() {
-        Ok(v) if v < lo => {
-            note(param, format!("{v} is below {lo}; using {lo}"));
-            lo
-        }
-        Ok(v) if v > hi => {
-            note(param, format!("{v} is above {hi}; using {hi}"));
-            hi
-        }
-        Ok(v) => v,
-        Err(_) => {
-            note(
-                param,
-                format!("“{value}” is not a whole number from {lo} to {hi}; using {default}"),
-            );
-            default
-        }
     }
 }
 
