@@ -37,10 +37,43 @@ fn run(kind: TechniqueKind) -> Trace {
     run_on_pool(kind, &job, 2, &in_process, &Cancel::default(), &NoProgress).trace
 }
 
-/// The global lock handing over inside stages (every 8 rows, no interval; no network delay and
-/// stages of several ms, so that a thread waits for the lock): resize and encode in running
-/// pieces with ready waits between them.
+/// The global lock's run with every resize and encode in running pieces, a wait for the lock
+/// between them, as a hand-over inside a stage draws it. The run hands over by itself (every 8
+/// rows, no interval) when the other thread is waiting; whether it is depends on when the OS
+/// runs the threads, so each piece is also cut once more here, and the exports always see
+/// stages in pieces.
 fn split_stages() -> Trace {
+    let mut trace = gil_in_bands();
+    let mut spans = Vec::with_capacity(trace.spans.len() * 3);
+    for s in trace.spans.drain(..) {
+        let cut = s.state == State::Running && matches!(s.stage, Stage::Resize | Stage::Encode);
+        if !cut {
+            spans.push(s);
+            continue;
+        }
+        let third = (s.end_us - s.start_us) / 3.0;
+        let (a, b) = (s.start_us + third, s.start_us + 2.0 * third);
+        spans.push(Span {
+            end_us: a,
+            error: None,
+            ..s.clone()
+        });
+        spans.push(Span {
+            state: State::Ready,
+            start_us: a,
+            end_us: b,
+            error: None,
+            ..s.clone()
+        });
+        spans.push(Span { start_us: b, ..s });
+    }
+    trace.spans = spans;
+    trace
+}
+
+/// The global lock handing over inside stages (every 8 rows, no interval; no network delay and
+/// stages of several ms, so that a thread may wait for the lock).
+fn gil_in_bands() -> Trace {
     let job = Job {
         grain: crate::technique::Grain::Rows(8),
         switch_interval_ms: 0,

@@ -130,8 +130,11 @@ fn cooperative_tasks_that_yield_inside_stages_switch_more() {
     );
 }
 
-#[test]
-fn the_switch_interval_hands_the_global_lock_over_inside_a_stage() {
+/// One try of the hand-over: whether a stage gave the lock to the other thread, and whether
+/// the lock changed hands more often than between stages only or with a long interval. The
+/// structure (one CPU stage at once, whole stages without a hand-over, the same thumbnails) is
+/// asserted every time; the two counts depend on when the OS runs the threads.
+fn hand_over_once() -> bool {
     // Interval 0: at every band a waiting thread gets the lock.
     let out = run(
         TechniqueKind::Gil,
@@ -153,11 +156,11 @@ fn the_switch_interval_hands_the_global_lock_over_inside_a_stage() {
             })
         })
     });
-    assert!(handed_over, "no stage gave the lock to the other thread");
     let handoffs: u32 = lane_switches(&out.trace).iter().map(|l| l.handoffs).sum();
 
     // Between stages only, or with an interval longer than any stage, no stage is cut and the
     // lock changes hands less often.
+    let mut fewer_each_time = true;
     for (grain, interval) in [(Grain::Stage, 0), (Grain::Rows(8), 1000)] {
         let whole = run(
             TechniqueKind::Gil,
@@ -168,8 +171,20 @@ fn the_switch_interval_hands_the_global_lock_over_inside_a_stage() {
         assert_eq!(split_stages(&whole.trace), 0, "{grain:?}, {interval} ms");
         assert_eq!(pngs(&whole), pngs(&out));
         let fewer: u32 = lane_switches(&whole.trace).iter().map(|l| l.handoffs).sum();
-        assert!(fewer < handoffs, "{grain:?}: {fewer} vs {handoffs}");
+        fewer_each_time &= fewer < handoffs;
     }
+    handed_over && fewer_each_time
+}
+
+#[test]
+fn the_switch_interval_hands_the_global_lock_over_inside_a_stage() {
+    // A thread can only be handed the lock while it waits for it: on a machine busy with other
+    // tests the two threads may seldom overlap, so a few tries are allowed.
+    let tries = 5;
+    assert!(
+        (0..tries).any(|_| hand_over_once()),
+        "in {tries} runs no stage gave the lock to the waiting thread"
+    );
 }
 
 #[test]
