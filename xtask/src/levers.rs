@@ -10,25 +10,14 @@ use interleave::pipeline::{decode, encode, resize, Effort, Kernel, Pixels, Thumb
 use rayon::prelude::*;
 
 use crate::peers::{cpu_seconds, photos};
-use crate::util::{cmd, run, Result};
+use crate::util::{release_task, run, Result};
 
 /// Passes over the 16 photos per measurement (CPU time is counted in 10 ms ticks).
 const PASSES: usize = 3;
 
 /// Builds this binary in release (as the wasm builds are) and runs the measurements.
 pub fn bench() -> Result {
-    run(&mut cmd(
-        "cargo",
-        &[
-            "run",
-            "--release",
-            "-q",
-            "-p",
-            "xtask",
-            "--",
-            "levers-native",
-        ],
-    ))
+    run(&mut release_task("levers-native"))
 }
 
 /// CPU ms per image and wall ms per pass of `work` over `inputs`, after one untimed pass.

@@ -16,7 +16,7 @@ use interleave::platform::{Cancel, MemorySource, NoProgress, SystemClock};
 use interleave::technique::{Job, TechniqueKind, Threads};
 use interleave::trace::{Stage, State};
 
-use crate::util::{cmd, root, run, Result};
+use crate::util::{cmd, release_task, root, run, Result};
 
 /// The workload: every image fitted in 256 px, Lanczos3, PNG compressed fast.
 const THUMB: u32 = 256;
@@ -30,21 +30,7 @@ pub fn bench(args: &[String], dist: impl Fn() -> Result) -> Result {
     npm_ci(&root().join("tests/peers"))?;
     dist()?;
     let native = root().join("target/bench/peers-native.json");
-    // Release, as the wasm builds are: a debug build would flatter the browser rows.
-    run(cmd(
-        "cargo",
-        &[
-            "run",
-            "--release",
-            "-q",
-            "-p",
-            "xtask",
-            "--",
-            "peers-native",
-        ],
-    )
-    .arg(&native)
-    .args(args))?;
+    run(release_task("peers-native").arg(&native).args(args))?;
     let mut c = cmd("node", &["tests/peers/run.mjs", "--native"]);
     c.arg(&native).args(args);
     run(&mut c)

@@ -30,6 +30,15 @@ pub fn cmd(program: &str, args: &[&str]) -> Command {
     c
 }
 
+/// `task` of this binary, built in release as the wasm builds are (a debug build would flatter
+/// the browser's figures against the native ones).
+pub fn release_task(task: &str) -> Command {
+    cmd(
+        "cargo",
+        &["run", "--release", "-q", "-p", "xtask", "--", task],
+    )
+}
+
 /// Runs to completion; a non-zero exit is an error.
 pub fn run(c: &mut Command) -> Result {
     eprintln!("$ {}", show(c));

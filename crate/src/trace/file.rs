@@ -312,4 +312,6 @@ fn looks_cut_off(json: &str) -> bool {
 #[cfg(test)]
 mod compat_tests;
 #[cfg(test)]
+mod test_recording;
+#[cfg(test)]
 mod tests;

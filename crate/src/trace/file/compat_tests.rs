@@ -63,7 +63,7 @@ fn a_version_1_file_gets_its_outcomes_from_its_traces() {
 
 #[test]
 fn every_repeat_with_its_frames_and_memory_gives_the_figures_the_page_shows() {
-    let file = super::tests::recording();
+    let file = super::test_recording::recording();
     let loaded = TraceFile::from_json(&file.to_chrome_json().unwrap()).unwrap();
     assert_eq!(loaded, file);
     let traces: Vec<Trace> = loaded.traces().cloned().collect();
