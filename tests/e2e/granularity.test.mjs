@@ -46,6 +46,11 @@ test("the knob round-trips through the link and the form, and a bad value is cor
 
   const bad = await open(browser, `${server.url}?yield=pixel&interval=5000`);
   try {
+    // The notices are drawn once the page has started: wait for both.
+    await bad.page.waitForFunction(() => {
+      const text = [...document.querySelectorAll("[data-testid=notice]")].map((n) => n.textContent).join(" | ");
+      return /stage, band or rows/.test(text) && /1000/.test(text);
+    });
     const notices = await bad.page.getByTestId("notice").allTextContents();
     assert.ok(notices.some((n) => /stage, band or rows/.test(n)), notices.join(" | "));
     assert.ok(notices.some((n) => /1000/.test(n)), notices.join(" | "));

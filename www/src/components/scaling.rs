@@ -104,8 +104,8 @@ fn body(sweep: &Sweep) -> Html {
             <p class="note" data-testid="sweep-io-bound">
                 { format!("This batch is I/O-bound: sequential spent {:.0} % of its time waiting on the network. \
                    Amdahl's law models work split over cores, so it is the wrong model here: N workers overlap N \
-                   waits whatever the cores, and the speedup can pass N's cores (or the curve), until the \
-                   connection limit says stop.", share * 100.0) }
+                   waits whatever the cores, and the speedup can pass the number of cores (and the curve), \
+                   until the connection limit says stop.", share * 100.0) }
             </p>
         }
     });
