@@ -43,7 +43,7 @@ impl<'a> Encoding<'a> {
     /// Starts encoding `px`, compressed as hard as `effort` says, a band of [`BAND_BYTES`] of
     /// rows per step.
     pub fn new(px: &'a Pixels, effort: Effort) -> Result<Encoding<'a>, PipelineError> {
-        let row = px.width as usize * if px.alpha { 4 } else { 3 };
+        let row = px.width as usize * px.pixel_size();
         Encoding::with_rows(px, effort, (BAND_BYTES / row.max(1)).max(1))
     }
 
@@ -54,8 +54,7 @@ impl<'a> Encoding<'a> {
         effort: Effort,
         rows: usize,
     ) -> Result<Encoding<'a>, PipelineError> {
-        let channels = if px.alpha { 4 } else { 3 };
-        let row = px.width as usize * channels;
+        let row = px.width as usize * px.pixel_size();
         if row == 0 || px.data.len() != row * px.height as usize {
             return Err(PipelineError::Encode(format!(
                 "{} bytes do not make a {}×{} image",

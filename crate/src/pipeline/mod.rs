@@ -104,6 +104,17 @@ pub struct Pixels {
     pub data: Vec<u8>,
 }
 
+impl Pixels {
+    /// Bytes a pixel: 4 with alpha, else 3.
+    pub fn pixel_size(&self) -> usize {
+        if self.alpha {
+            4
+        } else {
+            3
+        }
+    }
+}
+
 /// A finished thumbnail.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Thumbnail {

@@ -1,8 +1,9 @@
 //! The resize stage, with two kernels: the same Lanczos3 filter, written two ways. Choosing
 //! between them on the page shows that a better algorithm can beat a second core.
 
-use fast_image_resize::images::{Image, ImageRef};
-use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+use fast_image_resize::images::{TypedImage, TypedImageRef};
+use fast_image_resize::pixels::{U8x3, U8x4};
+use fast_image_resize::{FilterType, PixelTrait, ResizeAlg, ResizeOptions, Resizer};
 use image::imageops::{self, FilterType as ImageFilter};
 use image::{ImageBuffer, Pixel, Rgb, Rgba};
 use serde::{Deserialize, Serialize};
@@ -77,19 +78,34 @@ pub fn resize(src: &Pixels, spec: &ThumbSpec) -> Result<Pixels, PipelineError> {
 }
 
 fn simd(src: &Pixels, width: u32, height: u32) -> Result<Vec<u8>, PipelineError> {
-    let err = |e: &dyn std::fmt::Display| PipelineError::Resize(e.to_string());
-    let pixel_type = if src.alpha {
-        PixelType::U8x4
-    } else {
-        PixelType::U8x3
-    };
-    let view = ImageRef::new(src.width, src.height, &src.data, pixel_type).map_err(|e| err(&e))?;
-    let mut dst = Image::new(width, height, pixel_type);
+    let mut data = vec![0; width as usize * height as usize * src.pixel_size()];
     let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
-    Resizer::new()
-        .resize(&view, &mut dst, &options)
-        .map_err(|e| err(&e))?;
-    Ok(dst.into_vec())
+    let mut resizer = Resizer::new();
+    if src.alpha {
+        simd_typed::<U8x4>(&mut resizer, src, (width, height), &mut data, &options)?;
+    } else {
+        simd_typed::<U8x3>(&mut resizer, src, (width, height), &mut data, &options)?;
+    }
+    Ok(data)
+}
+
+/// One typed call into `fast_image_resize`: its untyped `Resizer::resize` dispatches over every
+/// pixel type it knows, which links all their kernels (and a 512 KiB table for 16-bit alpha)
+/// into every build, page included, though a thumbnail is only ever 8-bit RGB or RGBA.
+pub(super) fn simd_typed<P: PixelTrait>(
+    resizer: &mut Resizer,
+    src: &Pixels,
+    (width, height): (u32, u32),
+    dst: &mut [u8],
+    options: &ResizeOptions,
+) -> Result<(), PipelineError> {
+    let err = |e: &dyn std::fmt::Display| PipelineError::Resize(e.to_string());
+    let view =
+        TypedImageRef::<P>::from_buffer(src.width, src.height, &src.data).map_err(|e| err(&e))?;
+    let mut out = TypedImage::<P>::from_buffer(width, height, dst).map_err(|e| err(&e))?;
+    resizer
+        .resize_typed(&view, &mut out, options)
+        .map_err(|e| err(&e))
 }
 
 fn plain<P: Pixel<Subpixel = u8> + 'static>(

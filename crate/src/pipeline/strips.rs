@@ -8,10 +8,11 @@
 //! those (about 2 × 3 × scale rows of Lanczos3 per cut). The plain kernel has no crop: it
 //! resizes whole, in the first step.
 
-use fast_image_resize::images::{Image, ImageRef};
-use fast_image_resize::{FilterType, MulDiv, PixelType, ResizeAlg, ResizeOptions, Resizer};
+use fast_image_resize::images::{TypedImage, TypedImageRef};
+use fast_image_resize::pixels::{U8x3, U8x4};
+use fast_image_resize::{FilterType, MulDiv, ResizeAlg, ResizeOptions, Resizer};
 
-use super::resize::{resize, thumbnail_size, Kernel};
+use super::resize::{resize, simd_typed, thumbnail_size, Kernel};
 use super::{PipelineError, Pixels, ThumbSpec};
 
 /// A resize in progress, advanced a strip at a time by [`Resizing::step`].
@@ -28,7 +29,7 @@ pub struct Resizing<'a> {
     resizer: Resizer,
     /// The source with its colours multiplied by alpha, once (as a whole resize does), so that
     /// strips do not each premultiply the whole source again.
-    premultiplied: Option<Image<'static>>,
+    premultiplied: Option<Pixels>,
     /// A whole resize by the plain kernel, made in the first step.
     whole: Option<Pixels>,
 }
@@ -60,14 +61,6 @@ impl<'a> Resizing<'a> {
         (self.width, self.height)
     }
 
-    fn pixel_type(&self) -> PixelType {
-        if self.src.alpha {
-            PixelType::U8x4
-        } else {
-            PixelType::U8x3
-        }
-    }
-
     /// Resizes the next strip; `Ok(true)` once every row is done.
     pub fn step(&mut self) -> Result<bool, PipelineError> {
         if self.spec.kernel == Kernel::Image {
@@ -79,17 +72,12 @@ impl<'a> Resizing<'a> {
         if self.done >= self.height {
             return Ok(true);
         }
-        let pixel_type = self.pixel_type();
-        let row_bytes = self.width as usize * pixel_type.size();
+        let row_bytes = self.width as usize * self.src.pixel_size();
         if self.data.is_empty() {
             self.data = vec![0; row_bytes * self.height as usize];
         }
-        let src = ImageRef::new(self.src.width, self.src.height, &self.src.data, pixel_type)
-            .map_err(err)?;
         if self.src.alpha && self.premultiplied.is_none() {
-            let mut pre = Image::new(self.src.width, self.src.height, pixel_type);
-            MulDiv::new().multiply_alpha(&src, &mut pre).map_err(err)?;
-            self.premultiplied = Some(pre);
+            self.premultiplied = Some(premultiply(self.src)?);
         }
         let (y0, y1) = (self.done, (self.done + self.rows).min(self.height));
         // The source rows that thumbnail rows y0..y1 map to, fractions kept.
@@ -101,13 +89,17 @@ impl<'a> Resizing<'a> {
             .crop(0.0, top, f64::from(self.src.width), bottom - top)
             .use_alpha(false);
         let strip = &mut self.data[y0 as usize * row_bytes..y1 as usize * row_bytes];
-        let mut dst = Image::from_slice_u8(self.width, y1 - y0, strip, pixel_type).map_err(err)?;
+        let size = (self.width, y1 - y0);
         match &self.premultiplied {
             Some(pre) => {
-                self.resizer.resize(pre, &mut dst, &options).map_err(err)?;
-                MulDiv::new().divide_alpha_inplace(&mut dst).map_err(err)?;
+                simd_typed::<U8x4>(&mut self.resizer, pre, size, strip, &options)?;
+                let mut dst =
+                    TypedImage::<U8x4>::from_buffer(size.0, size.1, strip).map_err(err)?;
+                MulDiv::new()
+                    .divide_alpha_inplace_typed(&mut dst)
+                    .map_err(err)?;
             }
-            None => self.resizer.resize(&src, &mut dst, &options).map_err(err)?,
+            None => simd_typed::<U8x3>(&mut self.resizer, self.src, size, strip, &options)?,
         }
         self.done = y1;
         Ok(self.done >= self.height)
@@ -126,4 +118,20 @@ impl<'a> Resizing<'a> {
             data: self.data,
         })
     }
+}
+
+/// The source with its colours multiplied by alpha, as a whole resize does first.
+fn premultiply(src: &Pixels) -> Result<Pixels, PipelineError> {
+    let view = TypedImageRef::<U8x4>::from_buffer(src.width, src.height, &src.data).map_err(err)?;
+    let mut data = vec![0; src.data.len()];
+    let mut pre = TypedImage::<U8x4>::from_buffer(src.width, src.height, &mut data).map_err(err)?;
+    MulDiv::new()
+        .multiply_alpha_typed(&view, &mut pre)
+        .map_err(err)?;
+    Ok(Pixels {
+        width: src.width,
+        height: src.height,
+        alpha: true,
+        data,
+    })
 }
