@@ -35,15 +35,6 @@ impl Format {
             Format::Webp => "WebP",
         }
     }
-
-    pub(crate) fn to_image(self) -> image::ImageFormat {
-        match self {
-            Format::Jpeg => image::ImageFormat::Jpeg,
-            Format::Png => image::ImageFormat::Png,
-            Format::Gif => image::ImageFormat::Gif,
-            Format::Webp => image::ImageFormat::WebP,
-        }
-    }
 }
 
 /// What a file that is not an image seems to be.

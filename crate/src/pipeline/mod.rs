@@ -15,8 +15,9 @@ mod strips;
 
 use std::io::Cursor;
 
+use image::codecs::{gif::GifDecoder, png::PngDecoder, webp::WebPDecoder};
 use image::metadata::Orientation;
-use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
+use image::{DynamicImage, ImageDecoder, ImageResult, Limits};
 use serde::{Deserialize, Serialize};
 
 pub use encode::{encode, Encoding, BAND_BYTES};
@@ -151,29 +152,41 @@ pub fn decode(bytes: &[u8], spec: &ThumbSpec) -> Result<Pixels, PipelineError> {
         }
         Format::Png => {
             png::check_complete(bytes)?;
-            decode_full(bytes, &info)
+            // The png crate also holds its own buffers (text, ICC) to the limits.
+            let png = PngDecoder::with_limits(Cursor::new(bytes), limits(&info));
+            decode_full(png, &info)
         }
-        Format::Gif | Format::Webp => decode_full(bytes, &info),
+        Format::Gif => decode_full(GifDecoder::new(Cursor::new(bytes)), &info),
+        Format::Webp => decode_full(WebPDecoder::new(Cursor::new(bytes)), &info),
     }
 }
 
-/// Decodes any supported image at full size with `image`.
-fn decode_full(bytes: &[u8], info: &ImageInfo) -> Result<Pixels, PipelineError> {
+/// Decodes a PNG, GIF or WebP at full size with `image`'s decoder for that format. Each is named
+/// rather than chosen by `image::ImageReader`, whose choice among every format it knows links
+/// them all, JPEG's too, into the wasm builds (JPEGs go to jpeg-decoder, for its DCT scaling).
+fn decode_full<D: ImageDecoder>(
+    decoder: ImageResult<D>,
+    info: &ImageInfo,
+) -> Result<Pixels, PipelineError> {
     let err = |e| PipelineError::from_image(info.format, e);
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), info.format.to_image());
+    let mut decoder = decoder.map_err(err)?;
+    decoder.set_limits(limits(info)).map_err(err)?;
+    // Unreadable EXIF is not worth failing the image for: show it as stored.
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let mut img = DynamicImage::from_decoder(decoder).map_err(err)?;
+    img.apply_orientation(orientation);
+    Ok(into_pixels(img))
+}
+
+/// What a full-size decode may use.
+fn limits(info: &ImageInfo) -> Limits {
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
     // Scaled to the size the headers state (16 bytes a pixel covers 16-bit RGBA and its
     // conversion), so that a GIF frame cannot be far larger than its small logical screen.
     limits.max_alloc = Some((info.pixels() * 16 + (16 << 20)).min(MAX_DECODE_BYTES));
-    reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(err)?;
-    // Unreadable EXIF is not worth failing the image for: show it as stored.
-    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-    let mut img = DynamicImage::from_decoder(decoder).map_err(err)?;
-    img.apply_orientation(orientation);
-    Ok(into_pixels(img))
+    limits
 }
 
 /// 8-bit RGB, or RGBA if the image has alpha.
