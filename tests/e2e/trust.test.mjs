@@ -95,8 +95,10 @@ for (const [fault, expectFailed] of [
   ["sequential", true],
   ["threads", true],
   ["processes", false],
+  // The engine instance on the page's thread: its panic fails cooperative, not the page.
+  ["cooperative", true],
 ]) {
-  test(`a panic in the ${fault} worker is survived (test switch fault=${fault})`, async () => {
+  test(`a panic in the ${fault} engine is survived (test switch fault=${fault})`, async () => {
     const server = await serve({ isolated: true });
     const techniques = "sequential,threads,cooperative,processes";
     const { page } = await open(browser, `${server.url}?techniques=${techniques}&set=small&images=4&threads=2&repeats=1&fault=${fault}&autorun=1`);
@@ -118,6 +120,10 @@ for (const [fault, expectFailed] of [
       await page.getByTestId("run-button").click();
       assert.equal(await settled(page), "done");
       for (const id of techniques.split(",")) assert.equal(await status(page, id), "done", id);
+      // One build for the techniques that share a memory model: the page's own thread runs the
+      // engine worker's build (processes keep the plain one, each its own instance).
+      for (const id of ["sequential", "threads", "cooperative"])
+        assert.equal(await page.getByTestId(`build-${id}`).textContent(), "threaded", id);
     } finally {
       await page.close();
       server.close();

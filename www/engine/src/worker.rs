@@ -14,14 +14,15 @@ use interleave::config::Config;
 use interleave::network::Gate;
 use interleave::platform::{Cancel, Progress, Source};
 use interleave::technique::{
-    process_task_via, Env, Job, Outcome, RunOutput, Sequential, Technique, TechniqueKind,
+    process_task_via, Cooperative, Env, Job, Outcome, RunOutput, Sequential, Technique,
+    TechniqueKind,
 };
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
+use crate::outbox::{self, post};
 use crate::platform::{BrowserLoop, PerfClock};
 use crate::protocol::{
-    from_js, memory_bytes, to_js, Fault, FromWorker, Images, Png, RequestId, TaskOutcome, ToWorker,
+    from_js, memory_bytes, Fault, FromWorker, Images, Png, RequestId, TaskOutcome, ToWorker,
 };
 use interleave::measure::MemorySample;
 
@@ -33,6 +34,8 @@ mod pool;
 
 /// Name of the worker's own lane in traces.
 const HOME: &str = "engine worker";
+/// Name of the page's thread in traces.
+const MAIN: &str = "main thread";
 
 /// The engine as a worker holds it: the configured job, and the cancel switch of each request
 /// in flight.
@@ -58,6 +61,15 @@ impl Engine {
             cancels: Rc::default(),
             grants: Rc::default(),
         }
+    }
+
+    /// The engine for the page's own thread, where sequential-on-main and cooperative tasks
+    /// run: its answers go to `outbox` (one message of [`FromWorker`] a call) rather than
+    /// `postMessage`. The page runs this same build in its workers, so every technique is
+    /// measured on one build, and the pipeline is downloaded once.
+    pub fn on_page(outbox: js_sys::Function) -> Engine {
+        outbox::to_page(outbox);
+        Engine::new()
     }
 
     /// Whether this build runs threads (the atomics build, loaded only when cross-origin isolated).
@@ -206,6 +218,18 @@ async fn run(
                 .run(job, &env(&progress, cancel, HOME))
                 .await)
         }
+        TechniqueKind::SequentialMain | TechniqueKind::Cooperative if outbox::on_page() => {
+            let progress = PostedProgress {
+                id,
+                done: AtomicU32::new(0),
+                seen,
+            };
+            let technique: &dyn Technique = match technique {
+                TechniqueKind::Cooperative => &Cooperative,
+                _ => &Sequential::ON_MAIN,
+            };
+            Ok(technique.run(job, &env(&progress, cancel, MAIN)).await)
+        }
         #[cfg(feature = "threads")]
         TechniqueKind::Threads | TechniqueKind::Gil => {
             pool::run(technique == TechniqueKind::Gil, id, job, cancel, seen).await
@@ -228,15 +252,6 @@ fn png(outcome: Outcome) -> TaskOutcome {
         height: t.height,
         bytes: t.png,
     })
-}
-
-/// Posts a message to the page (from the worker's own thread).
-fn post(msg: &FromWorker) {
-    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let sent = to_js(msg).and_then(|v| scope.post_message(&v).map_err(crate::platform::js_error));
-    if let Err(e) = sent {
-        web_sys::console::error_1(&format!("cannot answer the page: {e}").into());
-    }
 }
 
 /// Tells the page that this worker died, and why. On a rayon thread (a worker of its own) the

@@ -216,7 +216,7 @@ pub fn TechniqueCard(props: &Props) -> Html {
                         <dd title="Most requests in flight at the same instant">{ trace.max_in_flight() }</dd>
                         <dt title="Summed over lanes and images: waits that overlap each count">{ "I/O time, summed" }</dt>
                         <dd>{ format!("{:.0} ms", stage_ms(trace, Stage::Fetch)) }</dd>
-                        <dt title="Which wasm build ran it: the engine's threaded or plain build, or the page's own">{ "Build" }</dt>
+                        <dt title="Which build of the engine ran it: threaded (shared memory, when the page is cross-origin isolated) or plain">{ "Build" }</dt>
                         <dd data-testid={format!("build-{id}")}>{ f.build }</dd>
                         <dt title="Summed over lanes: with N lanes busy, N ms per ms of wall time">{ "CPU time, summed" }</dt>
                         <dd>{ format!("{:.0} ms", Stage::CPU.iter().fold(0.0, |total, &s| total + stage_ms(trace, s))) }</dd>

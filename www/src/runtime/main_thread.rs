@@ -1,57 +1,146 @@
-//! Techniques on the page's own thread: sequential on the main thread, cooperative tasks, and
-//! the processes' coordinator. Progress is polled: whenever the technique awaits, the poller
-//! gets a turn, just as input and rendering do (and while it computes without awaiting,
-//! nothing on the page moves: that is the lesson of sequential-on-main).
+//! Techniques on the page's own thread: sequential on the main thread and cooperative tasks (in
+//! the engine instance loaded on the page, the workers' own build), and the processes'
+//! coordinator. Progress is polled: whenever the technique awaits, the poller gets a turn, just
+//! as input and rendering do (and while it computes without awaiting, nothing on the page
+//! moves: that is the lesson of sequential-on-main).
 
 use std::cell::Cell;
 use std::rc::Rc;
 
 use futures::future::{select, Either};
+use interleave::config::Config;
 use interleave::measure::{MemorySample, MemoryUse};
-use interleave::network::Network;
-use interleave::platform::{Cancel, NoProgress};
-use interleave::technique::{
-    Cooperative, Env, Job, Processes, Sequential, Spawner, Technique, TechniqueKind,
-};
+use interleave::platform::Cancel;
+use interleave::technique::{Env, Job, Processes, Spawner, Technique, TechniqueKind};
 use interleave_web::platform::{AtomicProgress, BrowserLoop, PerfClock};
 use interleave_web::protocol::{memory_bytes, Images};
 
-use super::Dispatch;
-use crate::state::{Action, Finished, RunStatus};
+use super::workers::{Deadline, WorkerBridge};
+use super::{Dispatch, Runtime, Stop};
+use crate::state::{Action, Finished, RunStatus, State};
 
 /// What this thread's traces call it.
 const HOME: &str = "main thread";
-/// The page's own build: the UI's wasm, optimised like the engine's.
-const BUILD: &str = "page";
 /// How often progress is shown, ms.
 const PROGRESS_MS: u32 = 50;
 
-/// An untimed run on a few images, so that the engine code on this thread is optimised before
-/// anything is measured. No simulated network: only the code needs warming.
-pub async fn warm_up(job: &Job, images: &Images, cancel: &Cancel) {
-    let warm = Job {
-        source: images.clone().source(),
-        network: Network::LOCAL,
-        ..job.clone()
-    };
-    Sequential::ON_MAIN
-        .run(&warm, &env(&NoProgress, cancel))
-        .await;
-}
+impl Runtime {
+    /// Runs sequential-on-main or cooperative tasks in the engine instance on this thread
+    /// (loaded, warmed up and configured as needed).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn on_main(
+        &self,
+        kind: TechniqueKind,
+        state: &State,
+        images: &Images,
+        warm_up: &Images,
+        deadline: Deadline,
+        dispatch: &Dispatch,
+        stop: &Stop,
+    ) -> RunStatus {
+        let engine = match self.page_engine(state, warm_up, deadline, stop).await {
+            Ok(engine) => engine,
+            Err(e) => {
+                self.drop_dead_page_engine();
+                return RunStatus::Failed(format!("the engine did not start on the page: {e}"));
+            }
+        };
+        if stop.fired() {
+            return RunStatus::Cancelled(None);
+        }
+        // Counted as the engine reports, shown by the poller: drawing the page from inside a
+        // frozen technique would charge the UI's work to it.
+        let done = Rc::new(Cell::new(0));
+        let total = images.len() as u32;
+        let ran = async {
+            engine
+                .configure(&state.config, images, self.fault_for(kind), deadline)
+                .await?;
+            let done = done.clone();
+            let progress = move |n| done.set(n);
+            engine.run(kind, progress, deadline, &stop.signal).await
+        };
+        let report = Box::pin(async {
+            loop {
+                gloo_timers::future::TimeoutFuture::new(PROGRESS_MS).await;
+                dispatch.dispatch(Action::Progress(kind, done.get(), total));
+            }
+        });
+        let ran = match select(Box::pin(ran), report).await {
+            Either::Left((ran, _)) => ran,
+            Either::Right(((), _)) => unreachable!("the reporter loops forever"),
+        };
+        let build = if engine.threaded { "threaded" } else { "plain" };
+        match ran {
+            Ok(out) => RunStatus::Done(Rc::new(Finished {
+                memory: Some(MemoryUse {
+                    instances: vec![(HOME.to_string(), out.memory)],
+                    shared_by: 1,
+                }),
+                ..super::browser::finished(out.trace, out.outcomes, build)
+            })),
+            Err(e) => {
+                self.drop_dead_page_engine();
+                RunStatus::Failed(e)
+            }
+        }
+    }
 
-/// Runs sequential-on-main or cooperative tasks on this thread.
-pub async fn run(
-    kind: TechniqueKind,
-    job: &Job,
-    dispatch: &Dispatch,
-    cancel: &Cancel,
-) -> RunStatus {
-    let technique: &dyn Technique = match kind {
-        TechniqueKind::SequentialMain => &Sequential::ON_MAIN,
-        TechniqueKind::Cooperative => &Cooperative,
-        other => return RunStatus::Failed(format!("{} does not run on the page", other.label())),
-    };
-    measured(technique, job, dispatch, cancel, BUILD).await
+    /// The engine on this thread: reused if alive and of the right build, else loaded afresh
+    /// and warmed up (wasm starts in a baseline compiler and is optimised once hot).
+    async fn page_engine(
+        &self,
+        state: &State,
+        warm_up: &Images,
+        deadline: Deadline,
+        stop: &Stop,
+    ) -> Result<Rc<WorkerBridge>, String> {
+        let threaded = state.caps.threads_unavailable.is_none();
+        let current = self.page.borrow().clone();
+        let fits = |e: &WorkerBridge| e.dead().is_none() && (e.threaded == threaded || !threaded);
+        let engine = match current.filter(|e| fits(e)) {
+            Some(e) => e,
+            None => {
+                self.page.borrow_mut().take();
+                self.page_warm.set(false);
+                let instance = self.page_instances.get() + 1;
+                self.page_instances.set(instance);
+                let engine = Rc::new(WorkerBridge::on_page(threaded, instance).await?);
+                *self.page.borrow_mut() = Some(engine.clone());
+                engine
+            }
+        };
+        if !self.page_warm.get() && !stop.fired() {
+            // Only the code needs warming: no simulated network.
+            let local = Config {
+                network: interleave::network::Network::LOCAL,
+                ..state.config.clone()
+            };
+            engine.configure(&local, warm_up, None, deadline).await?;
+            engine
+                .run(
+                    TechniqueKind::SequentialMain,
+                    |_| {},
+                    deadline,
+                    &stop.signal,
+                )
+                .await?;
+            self.page_warm.set(!stop.fired());
+        }
+        Ok(engine)
+    }
+
+    /// A crashed engine instance is never reused: the next technique loads a fresh one.
+    fn drop_dead_page_engine(&self) {
+        let dead = self
+            .page
+            .borrow()
+            .as_ref()
+            .is_some_and(|e| e.dead().is_some());
+        if dead {
+            self.page.borrow_mut().take();
+        }
+    }
 }
 
 /// Runs N processes, coordinated from this thread; each process is a plain engine build.
@@ -62,29 +151,16 @@ pub async fn processes(
     dispatch: &Dispatch,
     cancel: &Cancel,
 ) -> RunStatus {
-    measured(&Processes::new(spawner, n), job, dispatch, cancel, "plain").await
-}
-
-fn env<'a>(progress: &'a dyn interleave::platform::Progress, cancel: &'a Cancel) -> Env<'a> {
-    Env {
-        clock: &PerfClock,
-        events: &BrowserLoop,
-        progress,
-        cancel,
-        home: HOME,
-    }
-}
-
-async fn measured(
-    technique: &dyn Technique,
-    job: &Job,
-    dispatch: &Dispatch,
-    cancel: &Cancel,
-    build: &'static str,
-) -> RunStatus {
+    let technique = Processes::new(spawner, n);
     let kind = technique.kind();
     let progress = AtomicProgress::default();
-    let env = env(&progress, cancel);
+    let env = Env {
+        clock: &PerfClock,
+        events: &BrowserLoop,
+        progress: &progress,
+        cancel,
+        home: HOME,
+    };
     let total = job.tasks();
     // This thread's wasm memory, sampled as progress is: it only grows, so the last sample is
     // the peak.
@@ -112,6 +188,6 @@ async fn measured(
             instances: vec![(HOME.to_string(), memory.get())],
             shared_by: 1,
         }),
-        ..super::browser::finished(out.trace, out.outcomes, build)
+        ..super::browser::finished(out.trace, out.outcomes, "plain")
     }))
 }

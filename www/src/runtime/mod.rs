@@ -32,7 +32,7 @@ use workers::{Deadline, WorkerBridge};
 /// Where a technique runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Place {
-    /// The page's own thread, in the page's wasm build.
+    /// The page's own thread, in an engine build loaded on the page (the workers' build).
     MainThread,
     /// The engine worker's own thread, in the engine worker's build.
     EngineWorker,
@@ -66,13 +66,16 @@ impl Stop {
     }
 }
 
-/// What survives between runs: the engine worker (and its rayon pool), whether the engine
-/// code on each thread has run once, and the run in progress.
+/// What survives between runs: the engine worker (and its rayon pool), the engine instance on
+/// the page's thread, whether each has run its code once, and the run in progress.
 #[derive(Default)]
 pub struct Runtime {
     engine: RefCell<Option<Rc<WorkerBridge>>>,
     engine_warm: Cell<bool>,
-    main_warm: Cell<bool>,
+    page: RefCell<Option<Rc<WorkerBridge>>>,
+    page_warm: Cell<bool>,
+    /// Engine instances loaded on the page so far (each crash loads a fresh one).
+    page_instances: Cell<u32>,
     stop: RefCell<Option<Rc<Stop>>>,
     fault: Cell<Option<(TechniqueKind, bool)>>,
 }
@@ -92,7 +95,7 @@ struct Batch {
     images: Images,
     /// The first few, for warm-ups.
     warm_up: Images,
-    /// The work, for techniques on this thread.
+    /// The work, for the processes' coordinator on this thread.
     job: Job,
     /// How long a worker may stay silent.
     deadline: Deadline,
@@ -163,7 +166,7 @@ impl Runtime {
     pub async fn run(&self, state: Rc<State>, dispatch: Dispatch, plan: Plan) {
         let stop = Rc::new(Stop::default());
         *self.stop.borrow_mut() = Some(stop.clone());
-        let batch = self.prepare(&state, plan, &stop).await;
+        let batch = self.prepare(&state).await;
         dispatch.dispatch(Action::Started);
         if plan.techniques {
             self.rounds(&state, &batch, &dispatch, &stop).await;
@@ -180,9 +183,8 @@ impl Runtime {
         });
     }
 
-    /// The batch, read before anything is timed, and the main thread warmed up if a technique
-    /// will run there.
-    async fn prepare(&self, state: &State, plan: Plan, stop: &Stop) -> Batch {
+    /// The batch, read before anything is timed.
+    async fn prepare(&self, state: &State) -> Batch {
         let config = &state.config;
         // Own files are read before anything is timed.
         let images = if state.own.is_empty() {
@@ -203,15 +205,10 @@ impl Runtime {
             config.seed,
         ));
         let deadline = deadline(config, total);
-        // wasm starts in a baseline compiler and is optimised once hot: an untimed warm-up run on
-        // each thread that measures keeps that out of the comparison (new processes start cold:
-        // that is part of their cost).
+        // wasm starts in a baseline compiler and is optimised once hot: an untimed warm-up run in
+        // each engine that measures (the worker, the instance on the page) keeps that out of the
+        // comparison (new processes start cold: that is part of their cost).
         let warm_up = images.head(WARM_UP_IMAGES);
-        let on_main = |k: &TechniqueKind| place(*k) == Place::MainThread;
-        if !self.main_warm.get() && plan.techniques && config.techniques.iter().any(on_main) {
-            main_thread::warm_up(&job, &warm_up, &stop.cancel).await;
-            self.main_warm.set(!stop.fired());
-        }
         Batch {
             images,
             warm_up,
@@ -301,7 +298,8 @@ impl Runtime {
         let deadline = *deadline;
         match place(kind) {
             Place::MainThread => (
-                main_thread::run(kind, job, dispatch, &stop.cancel).await,
+                self.on_main(kind, state, images, warm_up, deadline, dispatch, stop)
+                    .await,
                 None,
             ),
             Place::ProcessWorkers => {

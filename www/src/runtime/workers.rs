@@ -1,6 +1,7 @@
-//! The one owner of workers (the engine worker and process workers): starting them, the typed
-//! protocol (`interleave_web::protocol`), a deadline on every request, cancel, crash detection
-//! and shutdown. Nothing else touches `Worker`. As in Squoosh's worker bridge, a worker that
+//! The one owner of workers (the engine worker and process workers) and of the engine instance
+//! on the page's own thread (the main-thread techniques): starting them, the typed protocol
+//! (`interleave_web::protocol`), a deadline on every request, cancel, crash detection and
+//! shutdown. Nothing else touches `Worker` or an engine module. As in Squoosh's worker bridge, a worker that
 //! misbehaves — dies, traps, panics, stops answering, or does not stop when cancelled — is
 //! terminated and never reused: the caller starts a fresh one.
 
@@ -27,6 +28,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, Event, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 mod inbox;
+mod on_page;
 
 use inbox::{deliver, Inbox, Pending, SlotHandler};
 
@@ -47,9 +49,21 @@ const CANCEL_GRACE_MS: f64 = 1_000.0;
 /// How often a waiting request checks its deadline, ms.
 const TICK_MS: u32 = 100;
 
-/// A worker running `worker.js`, started and ready. Dropping it terminates the worker.
+/// Where a bridge's engine runs.
+enum Port {
+    /// A worker running `worker.js`.
+    Worker(Worker),
+    /// An engine instance on the page's own thread, and its `handle` method.
+    Page {
+        engine: JsValue,
+        handle: js_sys::Function,
+    },
+}
+
+/// An engine, started and ready: a worker running `worker.js`, or an instance on the page's
+/// thread ([`WorkerBridge::on_page`]). Dropping it terminates the worker.
 pub struct WorkerBridge {
-    worker: Worker,
+    port: Port,
     inbox: Rc<RefCell<Inbox>>,
     /// Whether the threaded build is running (else the plain one).
     pub threaded: bool,
@@ -57,8 +71,8 @@ pub struct WorkerBridge {
     pub threads: u32,
     /// Why the threaded build did not start, when it was asked for.
     pub threads_error: Option<String>,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(Event)>,
+    _on_message: Option<Closure<dyn FnMut(MessageEvent)>>,
+    _on_error: Option<Closure<dyn FnMut(Event)>>,
 }
 
 /// A technique's result as the worker sends it.
@@ -98,6 +112,7 @@ impl WorkerBridge {
         let worker = Worker::new_with_options("./worker.js", &options).map_err(js_error)?;
         let inbox = Rc::new(RefCell::new(Inbox {
             heard_us: PerfClock.now_us(),
+            who: "the worker",
             ..Inbox::default()
         }));
         let on_message = {
@@ -121,13 +136,13 @@ impl WorkerBridge {
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         let mut bridge = WorkerBridge {
-            worker,
+            port: Port::Worker(worker),
             inbox,
             threaded: false,
             threads: 1,
             threads_error: None,
-            _on_message: on_message,
-            _on_error: on_error,
+            _on_message: Some(on_message),
+            _on_error: Some(on_error),
         };
         let init = |id| ToWorker::Init {
             id,
@@ -221,7 +236,10 @@ impl WorkerBridge {
         // The slot this task holds, if any; given back when the task is done at the latest.
         let held: Rc<RefCell<Option<SemaphoreGuardArc>>> = Rc::default();
         let handler: SlotHandler = {
-            let (worker, slots, held) = (self.worker.clone(), slots.clone(), held.clone());
+            let Port::Worker(worker) = &self.port else {
+                return Err("processes run in workers".into());
+            };
+            let (worker, slots, held) = (worker.clone(), slots.clone(), held.clone());
             Rc::new(move |id, wanted| {
                 if !wanted {
                     held.borrow_mut().take();
@@ -326,12 +344,23 @@ impl WorkerBridge {
 
     fn post(&self, msg: &ToWorker) -> Result<(), String> {
         let value = to_js(msg)?;
-        self.worker.post_message(&value).map_err(js_error)
+        match &self.port {
+            Port::Worker(worker) => worker.post_message(&value).map_err(js_error),
+            // A trapped instance throws: it is dead, as a crashed worker is.
+            Port::Page { engine, handle } => handle.call1(engine, &value).map(drop).map_err(|e| {
+                let why = format!("the engine on the page crashed: {}", js_error(e));
+                self.inbox.borrow_mut().kill(why.clone());
+                why
+            }),
+        }
     }
 
-    /// Terminates the worker and fails what is in flight with `why`.
+    /// Terminates the worker (an instance on the page is left to the garbage collector) and
+    /// fails what is in flight with `why`.
     fn shut_down(&self, why: &str) {
-        self.worker.terminate();
+        if let Port::Worker(worker) = &self.port {
+            worker.terminate();
+        }
         self.inbox.borrow_mut().kill(why.to_string());
     }
 }
@@ -339,8 +368,10 @@ impl WorkerBridge {
 impl Drop for WorkerBridge {
     fn drop(&mut self) {
         // Detached first: a late event must not reach the closures freed with `self`.
-        self.worker.set_onmessage(None);
-        self.worker.set_onerror(None);
+        if let Port::Worker(worker) = &self.port {
+            worker.set_onmessage(None);
+            worker.set_onerror(None);
+        }
         self.shut_down("the worker was stopped");
     }
 }

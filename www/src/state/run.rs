@@ -32,7 +32,8 @@ pub struct Finished {
     pub trace: Trace,
     /// One per task: the thumbnail, or why the image failed.
     pub thumbs: Vec<Result<Thumb, String>>,
-    /// Which wasm build ran it: "threaded", "plain" (engine builds) or "page" (the UI's).
+    /// Which engine build ran it: "threaded" or "plain" ("page", the UI's own build, in older
+    /// recordings).
     pub build: &'static str,
     /// The main thread's frames while it ran.
     pub frames: Option<Frames>,

@@ -27,6 +27,8 @@ pub(super) struct Inbox {
     pub heard_us: f64,
     /// Why the worker is unusable: every request fails at once from then on.
     pub dead: Option<String>,
+    /// What its messages call it: "the worker", or "the engine on the page".
+    pub who: &'static str,
 }
 
 impl Inbox {
@@ -46,11 +48,15 @@ pub(super) fn deliver(inbox: &Rc<RefCell<Inbox>>, data: JsValue) {
     inbox_ref.heard_us = PerfClock.now_us();
     let msg = match from_js::<FromWorker>(data) {
         Ok(msg) => msg,
-        Err(e) => return inbox_ref.kill(format!("the worker said something unreadable: {e}")),
+        Err(e) => {
+            let why = format!("{} said something unreadable: {e}", inbox_ref.who);
+            return inbox_ref.kill(why);
+        }
     };
     let id = match &msg {
         FromWorker::Panic { message } => {
-            return inbox_ref.kill(format!("the worker panicked: {message}"))
+            let why = format!("{} panicked: {message}", inbox_ref.who);
+            return inbox_ref.kill(why);
         }
         FromWorker::Slot { id } | FromWorker::Release { id } => {
             let wanted = matches!(msg, FromWorker::Slot { .. });
