@@ -120,9 +120,9 @@ for (const [fault, expectFailed] of [
       await page.getByTestId("run-button").click();
       assert.equal(await settled(page), "done");
       for (const id of techniques.split(",")) assert.equal(await status(page, id), "done", id);
-      // One build for the techniques that share a memory model: the page's own thread runs the
-      // engine worker's build (processes keep the plain one, each its own instance).
-      for (const id of ["sequential", "threads", "cooperative"])
+      // One build for every technique: the page's own thread and the processes run the engine
+      // worker's build (each process its own instance, with no rayon pool).
+      for (const id of techniques.split(","))
         assert.equal(await page.getByTestId(`build-${id}`).textContent(), "threaded", id);
     } finally {
       await page.close();

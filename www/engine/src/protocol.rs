@@ -33,7 +33,7 @@ pub enum ToWorker {
         id: RequestId,
         /// Whether to try the threaded build.
         threaded: bool,
-        /// Threads of its rayon pool.
+        /// Threads of its rayon pool (0: none, as in a process).
         threads: u32,
     },
     /// The job: the configuration and every image.

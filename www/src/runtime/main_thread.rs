@@ -11,7 +11,7 @@ use futures::future::{select, Either};
 use interleave::config::Config;
 use interleave::measure::{MemorySample, MemoryUse};
 use interleave::platform::Cancel;
-use interleave::technique::{Env, Job, Processes, Spawner, Technique, TechniqueKind};
+use interleave::technique::{Env, Job, Processes, Technique, TechniqueKind};
 use interleave_web::platform::{AtomicProgress, BrowserLoop, PerfClock};
 use interleave_web::protocol::{memory_bytes, Images};
 
@@ -143,9 +143,9 @@ impl Runtime {
     }
 }
 
-/// Runs N processes, coordinated from this thread; each process is a plain engine build.
+/// Runs N processes, coordinated from this thread.
 pub async fn processes(
-    spawner: &dyn Spawner,
+    spawner: &super::processes::Spawner,
     n: u32,
     job: &Job,
     dispatch: &Dispatch,
@@ -188,6 +188,6 @@ pub async fn processes(
             instances: vec![(HOME.to_string(), memory.get())],
             shared_by: 1,
         }),
-        ..super::browser::finished(out.trace, out.outcomes, "plain")
+        ..super::browser::finished(out.trace, out.outcomes, spawner.build())
     }))
 }

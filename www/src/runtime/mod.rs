@@ -38,7 +38,7 @@ pub enum Place {
     EngineWorker,
     /// The rayon pool of the engine worker (threaded build only).
     Pool,
-    /// N process workers, each a plain build of its own.
+    /// N process workers, each an instance of its own (no rayon pool).
     ProcessWorkers,
 }
 
@@ -313,6 +313,8 @@ impl Runtime {
                         config.network.connections.max(1) as usize,
                     )),
                     memory: Rc::default(),
+                    threaded: state.caps.threads_unavailable.is_none(),
+                    fell_back: Rc::default(),
                 };
                 let status =
                     main_thread::processes(&spawner, state.threads(), job, dispatch, &stop.cancel)

@@ -1,13 +1,14 @@
-//! Processes as the engine sees them ([`interleave::technique::Spawner`]): each a plain-engine
-//! worker with its own wasm instance and memory, given the job once; tasks and results then
-//! cross as messages through the worker bridge, with its deadlines and cancel.
+//! Processes as the engine sees them ([`interleave::technique::Spawner`]): each an engine worker
+//! with its own wasm instance and memory (the build the other techniques run, without a rayon
+//! pool), given the job once; tasks and results then cross as messages through the worker
+//! bridge, with its deadlines and cancel.
 
 use futures::future::LocalBoxFuture;
 use interleave::config::Config;
 use interleave::measure::MemoryUse;
 use interleave::technique::{Process, ProcessReply};
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -34,6 +35,21 @@ pub struct Spawner {
     pub slots: Arc<Semaphore>,
     /// Each process's wasm memory, sampled when it is configured and after every task.
     pub memory: Rc<RefCell<MemoryUse>>,
+    /// Whether to start the threaded build (the page is cross-origin isolated).
+    pub threaded: bool,
+    /// Set when a process asked for the threaded build started the plain one instead.
+    pub fell_back: Rc<Cell<bool>>,
+}
+
+impl Spawner {
+    /// The build every process ran.
+    pub fn build(&self) -> &'static str {
+        if self.threaded && !self.fell_back.get() {
+            "threaded"
+        } else {
+            "plain"
+        }
+    }
 }
 
 struct WorkerProcess {
@@ -69,7 +85,11 @@ impl interleave::technique::Spawner for Spawner {
                 silence_ms: 30_000.0,
             };
             let name = format!("process {lane}");
-            let bridge = WorkerBridge::start(&name, false, 1, start).await?;
+            // No rayon pool: a process is one thread.
+            let bridge = WorkerBridge::start(&name, self.threaded, 0, start).await?;
+            if self.threaded && !bridge.threaded {
+                self.fell_back.set(true);
+            }
             // One process is the faulty one, so that the others can finish its work.
             let fault = self.fault.filter(|_| lane == 0);
             let bytes = bridge
