@@ -1,7 +1,7 @@
 //! `cargo xtask bench levers`: the engine's own choices measured natively on the sample photos,
 //! one thread, CPU time per image — PNG effort (time against size) and the resize kernel (SIMD
 //! against the image crate's, and the plain kernel on two threads against SIMD on one: an
-//! algorithm against a core). CPU time, not wall time, so other load on the machine changes
+//! algorithm against a core), and the JPEG decoders (decoders.rs). CPU time, not wall time, so other load on the machine changes
 //! little; ratios within one run are what to read.
 
 use std::time::Instant;
@@ -21,7 +21,7 @@ pub fn bench() -> Result {
 }
 
 /// CPU ms per image and wall ms per pass of `work` over `inputs`, after one untimed pass.
-fn measure<T, O>(inputs: &[T], work: impl Fn(&T) -> O) -> Result<(f64, f64)> {
+pub(crate) fn measure<T, O>(inputs: &[T], work: impl Fn(&T) -> O) -> Result<(f64, f64)> {
     inputs.iter().for_each(|i| drop(work(i)));
     let (cpu0, start) = (cpu_seconds()?, Instant::now());
     for _ in 0..PASSES {
@@ -101,5 +101,5 @@ pub fn native() -> Result {
             );
         }
     }
-    Ok(())
+    crate::decoders::native(&photos)
 }

@@ -11,6 +11,7 @@
 //! - `fuzz [--seconds N] [--seed S]`: the long fuzz run of the decode pipeline and URL parser.
 
 mod corpus;
+mod decoders;
 mod engine;
 mod fuzz;
 mod levers;
