@@ -1,6 +1,7 @@
 //! Techniques in the engine worker (sequential in a worker, and threads and the global lock on
 //! its rayon pool): the worker is started, warmed up and reused while it fits and lives.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use interleave::config::Config;
@@ -8,7 +9,7 @@ use interleave::measure::MemoryUse;
 use interleave::technique::TechniqueKind;
 use interleave_web::protocol::Images;
 
-use super::workers::{Deadline, WorkerBridge};
+use super::workers::{Deadline, WorkerBridge, WorkerOutput};
 use super::{browser, place, Dispatch, Place, Runtime, Stop};
 use crate::state::{Action, RunStatus, State};
 
@@ -28,7 +29,7 @@ impl Runtime {
         let engine = match self.engine(state, warm_up, deadline, stop).await {
             Ok(engine) => engine,
             Err(e) => {
-                self.drop_dead_engine();
+                drop_dead(&self.engine);
                 return RunStatus::Failed(format!("the engine worker did not start: {e}"));
             }
         };
@@ -55,17 +56,11 @@ impl Runtime {
                 .await?;
             engine.run(kind, progress, deadline, &stop.signal).await
         };
-        let build = if engine.threaded { "threaded" } else { "plain" };
+        let shared_by = if engine.threaded { engine.threads } else { 1 };
         match ran.await {
-            Ok(out) => RunStatus::Done(Rc::new(crate::state::Finished {
-                memory: Some(MemoryUse {
-                    instances: vec![("engine worker".into(), out.memory)],
-                    shared_by: if engine.threaded { engine.threads } else { 1 },
-                }),
-                ..browser::finished(out.trace, out.outcomes, build)
-            })),
+            Ok(out) => finished(out, &engine, "engine worker", shared_by),
             Err(e) => {
-                self.drop_dead_engine();
+                drop_dead(&self.engine);
                 RunStatus::Failed(e)
             }
         }
@@ -99,28 +94,64 @@ impl Runtime {
         };
         // Also a live engine whose warm-up was cancelled: measured code must be warm.
         if !self.engine_warm.get() && !stop.fired() {
-            // Only the code needs warming: no simulated network.
-            let local = Config {
-                network: interleave::network::Network::LOCAL,
-                ..state.config.clone()
-            };
-            engine.configure(&local, warm_up, None, deadline).await?;
-            engine
-                .run(TechniqueKind::Sequential, |_| {}, deadline, &stop.signal)
-                .await?;
-            self.engine_warm.set(!stop.fired());
+            let warm = warm(
+                &engine,
+                TechniqueKind::Sequential,
+                state,
+                warm_up,
+                deadline,
+                stop,
+            );
+            self.engine_warm.set(warm.await?);
         }
         Ok(engine)
     }
-    /// A terminated engine worker is never reused: the next technique or run starts a fresh one.
-    fn drop_dead_engine(&self) {
-        let dead = self
-            .engine
-            .borrow()
-            .as_ref()
-            .is_some_and(|e| e.dead().is_some());
-        if dead {
-            self.engine.borrow_mut().take();
-        }
+}
+
+/// The untimed warm-up of an engine (the worker's, or the instance on the page): wasm starts in
+/// a baseline compiler and is optimised once hot, so `kind` runs once on a few images first.
+/// Answers whether it ran to the end.
+pub(super) async fn warm(
+    engine: &WorkerBridge,
+    kind: TechniqueKind,
+    state: &State,
+    images: &Images,
+    deadline: Deadline,
+    stop: &Stop,
+) -> Result<bool, String> {
+    // Only the code needs warming: no simulated network.
+    let local = Config {
+        network: interleave::network::Network::LOCAL,
+        ..state.config.clone()
+    };
+    engine.configure(&local, images, None, deadline).await?;
+    engine.run(kind, |_| {}, deadline, &stop.signal).await?;
+    Ok(!stop.fired())
+}
+
+/// A run's result as the page keeps it, with the memory of the engine's instance (`instance`,
+/// shared by `shared_by` threads).
+pub(super) fn finished(
+    out: WorkerOutput,
+    engine: &WorkerBridge,
+    instance: &str,
+    shared_by: u32,
+) -> RunStatus {
+    let build = if engine.threaded { "threaded" } else { "plain" };
+    RunStatus::Done(Rc::new(crate::state::Finished {
+        memory: Some(MemoryUse {
+            instances: vec![(instance.to_string(), out.memory)],
+            shared_by,
+        }),
+        ..browser::finished(out.trace, out.outcomes, build)
+    }))
+}
+
+/// A terminated or crashed engine is never reused: it is taken out of `slot`, and the next
+/// technique or run starts a fresh one.
+pub(super) fn drop_dead(slot: &RefCell<Option<Rc<WorkerBridge>>>) {
+    let dead = slot.borrow().as_ref().is_some_and(|e| e.dead().is_some());
+    if dead {
+        slot.borrow_mut().take();
     }
 }

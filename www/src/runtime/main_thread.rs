@@ -8,13 +8,13 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use futures::future::{select, Either};
-use interleave::config::Config;
 use interleave::measure::{MemorySample, MemoryUse};
 use interleave::platform::Cancel;
 use interleave::technique::{Env, Job, Processes, Technique, TechniqueKind};
 use interleave_web::platform::{AtomicProgress, BrowserLoop, PerfClock};
 use interleave_web::protocol::{memory_bytes, Images};
 
+use super::engine::{drop_dead, finished, warm};
 use super::workers::{Deadline, WorkerBridge};
 use super::{Dispatch, Runtime, Stop};
 use crate::state::{Action, Finished, RunStatus, State};
@@ -41,7 +41,7 @@ impl Runtime {
         let engine = match self.page_engine(state, warm_up, deadline, stop).await {
             Ok(engine) => engine,
             Err(e) => {
-                self.drop_dead_page_engine();
+                drop_dead(&self.page);
                 return RunStatus::Failed(format!("the engine did not start on the page: {e}"));
             }
         };
@@ -70,24 +70,16 @@ impl Runtime {
             Either::Left((ran, _)) => ran,
             Either::Right(((), _)) => unreachable!("the reporter loops forever"),
         };
-        let build = if engine.threaded { "threaded" } else { "plain" };
         match ran {
-            Ok(out) => RunStatus::Done(Rc::new(Finished {
-                memory: Some(MemoryUse {
-                    instances: vec![(HOME.to_string(), out.memory)],
-                    shared_by: 1,
-                }),
-                ..super::browser::finished(out.trace, out.outcomes, build)
-            })),
+            Ok(out) => finished(out, &engine, HOME, 1),
             Err(e) => {
-                self.drop_dead_page_engine();
+                drop_dead(&self.page);
                 RunStatus::Failed(e)
             }
         }
     }
 
-    /// The engine on this thread: reused if alive and of the right build, else loaded afresh
-    /// and warmed up (wasm starts in a baseline compiler and is optimised once hot).
+    /// The engine on this thread: reused while it lives, else loaded afresh and warmed up.
     async fn page_engine(
         &self,
         state: &State,
@@ -96,9 +88,10 @@ impl Runtime {
         stop: &Stop,
     ) -> Result<Rc<WorkerBridge>, String> {
         let threaded = state.caps.threads_unavailable.is_none();
+        // Isolation does not change while the page lives: a live instance is the right build
+        // (or the plain one the threaded build fell back to).
         let current = self.page.borrow().clone();
-        let fits = |e: &WorkerBridge| e.dead().is_none() && (e.threaded == threaded || !threaded);
-        let engine = match current.filter(|e| fits(e)) {
+        let engine = match current.filter(|e| e.dead().is_none()) {
             Some(e) => e,
             None => {
                 self.page.borrow_mut().take();
@@ -111,35 +104,11 @@ impl Runtime {
             }
         };
         if !self.page_warm.get() && !stop.fired() {
-            // Only the code needs warming: no simulated network.
-            let local = Config {
-                network: interleave::network::Network::LOCAL,
-                ..state.config.clone()
-            };
-            engine.configure(&local, warm_up, None, deadline).await?;
-            engine
-                .run(
-                    TechniqueKind::SequentialMain,
-                    |_| {},
-                    deadline,
-                    &stop.signal,
-                )
-                .await?;
-            self.page_warm.set(!stop.fired());
+            let kind = TechniqueKind::SequentialMain;
+            let warm = warm(&engine, kind, state, warm_up, deadline, stop);
+            self.page_warm.set(warm.await?);
         }
         Ok(engine)
-    }
-
-    /// A crashed engine instance is never reused: the next technique loads a fresh one.
-    fn drop_dead_page_engine(&self) {
-        let dead = self
-            .page
-            .borrow()
-            .as_ref()
-            .is_some_and(|e| e.dead().is_some());
-        if dead {
-            self.page.borrow_mut().take();
-        }
     }
 }
 
