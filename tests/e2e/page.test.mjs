@@ -143,8 +143,11 @@ test("not isolated (e.g. embedded in slides): threads say why, the others still 
       assert.equal(await status(page, id), "unavailable", id);
       assert.match(await page.getByTestId(`unavailable-${id}`).textContent(), /cross-origin isolated/);
     }
-    for (const id of ["sequential", "sequential-main", "cooperative", "processes"])
+    for (const id of ["sequential", "sequential-main", "cooperative", "processes"]) {
       assert.equal(await status(page, id), "done", id);
+      // Every technique on the one build this page can run, the page's own thread too.
+      assert.equal(await page.getByTestId(`build-${id}`).textContent(), "plain", id);
+    }
     const trace = await exportTrace(page);
     assert.equal(spansOf(trace, NAMES.threads), null, "no threads trace without threads");
     assert.equal(taskSpans(spansOf(trace, NAMES.processes), "running", CPU).length, 12);
