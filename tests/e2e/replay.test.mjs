@@ -150,6 +150,21 @@ test("an exported trace replays in a fresh page exactly as recorded, without run
       document.querySelector('[data-testid="import-error"]')?.textContent ?? ""));
     assert.ok(await banner.isVisible());
 
+    // Every technique ran one build, so the summary says nothing of builds; a recording in
+    // which one ran another build than sequential (a threaded build that failed to start
+    // there) says so, naming it.
+    assert.equal(await page.getByTestId("summary-builds").count(), 0);
+    const mixed = JSON.parse(text);
+    for (const run of mixed.interleave.runs) if (run.technique === "cooperative") run.build = "plain";
+    mixed.interleave.recording.builds = [...new Set([...mixed.interleave.recording.builds, "plain"])];
+    const mixedFile = join(dir, "mixed.json");
+    await writeFile(mixedFile, JSON.stringify(mixed));
+    await page.getByTestId("import-trace").setInputFiles(mixedFile);
+    await page.waitForFunction(() =>
+      /Cooperative tasks ran the plain build, sequential the threaded one/.test(
+        document.querySelector('[data-testid="summary-builds"]')?.textContent ?? ""));
+    assert.equal(await page.getByTestId("build-cooperative").textContent(), "plain");
+
     // Back to live runs: the recorded configuration, ready to run here.
     await page.getByTestId("leave-recording").click();
     await banner.waitFor({ state: "detached" });

@@ -19,6 +19,7 @@
 //   explain-toggle-<id> (aria-expanded), explain-<id> (the open panel), describe-<id> (its
 //   text), code-<id> (code[data-path] blocks of .line spans, .line.key marked),
 //   summary (the chart), summary-<id> (data-wall-us, data-speedup, data-winner), summary-caveat,
+//   summary-builds (which techniques ran another engine build than sequential, if any),
 //   isolation-notice (why threads are unavailable, once at the top), copy-link,
 //   copy-link-status, copy-link-field (the link, selected, where the clipboard refused),
 //   embed-button, embed-dialog, embed-snippet (the <iframe> text), embed-size, embed-autorun,

@@ -20,6 +20,8 @@ pub struct Row {
     pub speedup: Option<f64>,
     /// Thumbnails it made.
     pub made: usize,
+    /// The engine build that ran it.
+    pub build: &'static str,
 }
 
 /// The rows of the techniques that finished (not those cancelled part-way), in page order.
@@ -38,6 +40,7 @@ pub fn rows(state: &State) -> Vec<Row> {
                     .map(|s| (s.min, s.max)),
                 speedup: state.speedup(*kind),
                 made: f.made(),
+                build: f.build,
             }),
             _ => None,
         })
@@ -69,6 +72,26 @@ fn caveat(rows: &[Row]) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// Which techniques ran another engine build than sequential (the baseline), when any did: a
+/// page runs every technique on one build, unless the threaded build failed to start somewhere
+/// and the plain one ran instead (or an older recording ran the page's own build), and then the
+/// speedups compare builds too.
+pub fn builds_note(rows: &[Row]) -> Option<String> {
+    let base = rows.iter().find(|r| r.kind == TechniqueKind::Sequential)?;
+    let others: Vec<String> = rows
+        .iter()
+        .filter(|r| r.build != base.build)
+        .map(|r| format!("{} ran the {} build", r.kind.label(), r.build))
+        .collect();
+    (!others.is_empty()).then(|| {
+        format!(
+            "Builds differ: {}, sequential the {} one. Their speedups compare the builds too.",
+            others.join(", "),
+            base.build
+        )
+    })
 }
 
 /// Props of [`Summary`].
@@ -177,10 +200,53 @@ pub fn Summary(props: &Props) -> Html {
             if let Some(why) = caveat(rows) {
                 <p class="muted" data-testid="summary-caveat">{ why }</p>
             }
+            if let Some(note) = builds_note(rows) {
+                <p class="muted" data-testid="summary-builds">{ note }</p>
+            }
         </section>
     }
 }
 
 fn fmt(v: f64) -> String {
     format!("{v:.1}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(kind: TechniqueKind, build: &'static str) -> Row {
+        Row {
+            kind,
+            wall_us: 1.0,
+            range_us: None,
+            speedup: Some(1.0),
+            made: 1,
+            build,
+        }
+    }
+
+    #[test]
+    fn a_technique_on_another_build_than_the_baseline_is_named() {
+        let same = [
+            row(TechniqueKind::Sequential, "threaded"),
+            row(TechniqueKind::Cooperative, "threaded"),
+            row(TechniqueKind::Processes, "threaded"),
+        ];
+        assert_eq!(builds_note(&same), None);
+        let fell_back = [
+            row(TechniqueKind::Sequential, "threaded"),
+            row(TechniqueKind::Cooperative, "plain"),
+            row(TechniqueKind::Processes, "threaded"),
+        ];
+        let note = builds_note(&fell_back).expect("a note");
+        assert!(
+            note.contains("Cooperative tasks ran the plain build"),
+            "{note}"
+        );
+        assert!(note.contains("sequential the threaded one"), "{note}");
+        assert!(!note.contains("Processes"), "{note}");
+        // No baseline, nothing to compare against.
+        assert_eq!(builds_note(&fell_back[1..]), None);
+    }
 }
