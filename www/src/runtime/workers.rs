@@ -16,21 +16,18 @@ use futures::future::{select, Either};
 use gloo_timers::future::TimeoutFuture;
 use interleave::config::Config;
 use interleave::measure::MemorySample;
-use interleave::pipeline::Thumbnail;
 use interleave::technique::{Outcome, TechniqueKind};
 use interleave::trace::{Span, Trace};
 pub use interleave_web::platform::js_error;
 use interleave_web::platform::PerfClock;
-use interleave_web::protocol::{
-    to_js, Fault, FromWorker, Images, RequestId, TaskOutcome, ToWorker,
-};
+use interleave_web::protocol::{to_js, Fault, FromWorker, Images, RequestId, ToWorker};
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, Event, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 mod inbox;
 mod on_page;
 
-use inbox::{deliver, Inbox, Pending, SlotHandler};
+use inbox::{deliver, thumbnail, unexpected, Inbox, Pending, SlotHandler};
 
 use super::signal::Signal;
 use interleave::platform::Clock;
@@ -355,11 +352,21 @@ impl WorkerBridge {
         }
     }
 
-    /// Terminates the worker (an instance on the page is left to the garbage collector) and
-    /// fails what is in flight with `why`.
+    /// Terminates the worker and fails what is in flight with `why`. An instance on the page
+    /// cannot be terminated: what it still runs is cancelled instead (it stops at its next
+    /// stage boundary or band, rather than run on beside the next technique), and the instance
+    /// is left to the garbage collector.
     fn shut_down(&self, why: &str) {
-        if let Port::Worker(worker) = &self.port {
-            worker.terminate();
+        match &self.port {
+            Port::Worker(worker) => worker.terminate(),
+            Port::Page { engine, handle } => {
+                let ids: Vec<RequestId> = self.inbox.borrow().requests.keys().copied().collect();
+                for id in ids {
+                    if let Ok(cancel) = to_js(&ToWorker::Cancel { id }) {
+                        let _ = handle.call1(engine, &cancel);
+                    }
+                }
+            }
         }
         self.inbox.borrow_mut().kill(why.to_string());
     }
@@ -374,19 +381,4 @@ impl Drop for WorkerBridge {
         }
         self.shut_down("the worker was stopped");
     }
-}
-
-fn thumbnail(outcome: TaskOutcome) -> Outcome {
-    outcome.map(|p| Thumbnail {
-        width: p.width,
-        height: p.height,
-        png: p.bytes,
-    })
-}
-
-fn unexpected(msg: &FromWorker) -> String {
-    format!("the worker answered out of turn: {msg:?}")
-        .chars()
-        .take(200)
-        .collect()
 }

@@ -5,9 +5,11 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use futures::channel::oneshot;
+use interleave::pipeline::Thumbnail;
 use interleave::platform::Clock;
+use interleave::technique::Outcome;
 use interleave_web::platform::PerfClock;
-use interleave_web::protocol::{from_js, FromWorker, RequestId};
+use interleave_web::protocol::{from_js, FromWorker, RequestId, TaskOutcome};
 use wasm_bindgen::JsValue;
 
 /// What a task does with its connection slot: asks for one (`true`) or gives it back.
@@ -91,4 +93,21 @@ pub(super) fn deliver(inbox: &Rc<RefCell<Inbox>>, data: JsValue) {
         other => Ok(other),
     };
     let _ = pending.reply.send(reply);
+}
+
+/// A thumbnail as the engine sent it.
+pub(super) fn thumbnail(outcome: TaskOutcome) -> Outcome {
+    outcome.map(|p| Thumbnail {
+        width: p.width,
+        height: p.height,
+        png: p.bytes,
+    })
+}
+
+/// An answer that is not the one asked for, worded for the card (and cut short).
+pub(super) fn unexpected(msg: &FromWorker) -> String {
+    format!("the worker answered out of turn: {msg:?}")
+        .chars()
+        .take(200)
+        .collect()
 }
