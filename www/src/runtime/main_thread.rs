@@ -53,8 +53,10 @@ impl Runtime {
         let done = Rc::new(Cell::new(0));
         let total = images.len() as u32;
         let ran = async {
+            // A test fault that hangs would freeze the page for good: only panics here.
+            let fault = self.fault_for(kind).filter(|f| !f.hang);
             engine
-                .configure(&state.config, images, self.fault_for(kind), deadline)
+                .configure(&state.config, images, fault, deadline)
                 .await?;
             let done = done.clone();
             let progress = move |n| done.set(n);
@@ -80,7 +82,7 @@ impl Runtime {
     }
 
     /// The engine on this thread: reused while it lives, else loaded afresh and warmed up.
-    async fn page_engine(
+    pub(super) async fn page_engine(
         &self,
         state: &State,
         warm_up: &Images,

@@ -166,7 +166,7 @@ impl Runtime {
     pub async fn run(&self, state: Rc<State>, dispatch: Dispatch, plan: Plan) {
         let stop = Rc::new(Stop::default());
         *self.stop.borrow_mut() = Some(stop.clone());
-        let batch = self.prepare(&state).await;
+        let batch = self.prepare(&state, plan, &stop).await;
         dispatch.dispatch(Action::Started);
         if plan.techniques {
             self.rounds(&state, &batch, &dispatch, &stop).await;
@@ -183,8 +183,9 @@ impl Runtime {
         });
     }
 
-    /// The batch, read before anything is timed.
-    async fn prepare(&self, state: &State) -> Batch {
+    /// The batch, read before anything is timed, and the engine on this thread loaded and warm
+    /// if a technique will run there.
+    async fn prepare(&self, state: &State, plan: Plan, stop: &Stop) -> Batch {
         let config = &state.config;
         // Own files are read before anything is timed.
         let images = if state.own.is_empty() {
@@ -209,6 +210,13 @@ impl Runtime {
         // each engine that measures (the worker, the instance on the page) keeps that out of the
         // comparison (new processes start cold: that is part of their cost).
         let warm_up = images.head(WARM_UP_IMAGES);
+        // The engine on this thread freezes the page while it warms up: done here, before any
+        // technique's frames are watched, it is charged to none. A failure is the technique's
+        // to report when it runs.
+        let on_main = |k: &TechniqueKind| place(*k) == Place::MainThread;
+        if plan.techniques && config.techniques.iter().any(on_main) {
+            let _ = self.page_engine(state, &warm_up, deadline, stop).await;
+        }
         Batch {
             images,
             warm_up,

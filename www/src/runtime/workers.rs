@@ -316,6 +316,11 @@ impl WorkerBridge {
                     cancelled_at.set(Some(PerfClock.now_us()));
                     self.post(&ToWorker::Cancel { id })?;
                 }
+                // An engine on the page's own thread is not held to deadlines: while it computes
+                // this check cannot run at all, its silence is the page's own (cooperative tasks
+                // report only as images finish, often all near the end), and it cannot be
+                // terminated, only cancelled.
+                Either::Right((Either::Left(_), _)) if matches!(self.port, Port::Page { .. }) => {}
                 Either::Right((Either::Left(_), _)) => {
                     let now = PerfClock.now_us();
                     let why = match cancelled_at.get() {
@@ -354,8 +359,8 @@ impl WorkerBridge {
 
     /// Terminates the worker and fails what is in flight with `why`. An instance on the page
     /// cannot be terminated: what it still runs is cancelled instead (it stops at its next
-    /// stage boundary or band, rather than run on beside the next technique), and the instance
-    /// is left to the garbage collector.
+    /// stage boundary or band, rather than run on beside the next technique). Its memory stays
+    /// with its module, which a page never unloads (see `on_page::MAX_INSTANCES`).
     fn shut_down(&self, why: &str) {
         match &self.port {
             Port::Worker(worker) => worker.terminate(),

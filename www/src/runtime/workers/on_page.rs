@@ -23,12 +23,24 @@ extern "C" {
     fn import_module(url: &str) -> Result<Promise, JsValue>;
 }
 
+/// The most engine instances a page loads: each replaces one that crashed, and a module is
+/// never unloaded, so its memory stays until the page closes. An image that crashes the engine
+/// every time would otherwise cost an instance a run.
+pub const MAX_INSTANCES: u32 = 4;
+
 impl WorkerBridge {
     /// Loads an engine build on this thread: the threaded one when `threaded` (and it starts),
     /// else the plain one. `instance` makes each call a fresh instance (a module URL with a
     /// new query is a new module; its files come from the cache), since a crashed one is
     /// never reused.
     pub async fn on_page(threaded: bool, instance: u32) -> Result<WorkerBridge, String> {
+        if instance > MAX_INSTANCES {
+            return Err(format!(
+                "it crashed {} times on this page, whose memory it keeps: reload the page to run \
+                 it again",
+                MAX_INSTANCES
+            ));
+        }
         let first = if threaded { "threaded" } else { "plain" };
         let mut started = load(first, instance).await;
         let mut threads_error = None;
