@@ -5,6 +5,8 @@
 //! moves: that is the lesson of sequential-on-main).
 
 use std::cell::Cell;
+use std::future::Future;
+use std::pin::pin;
 use std::rc::Rc;
 
 use futures::future::{select, Either};
@@ -62,17 +64,7 @@ impl Runtime {
             let progress = move |n| done.set(n);
             engine.run(kind, progress, deadline, &stop.signal).await
         };
-        let report = Box::pin(async {
-            loop {
-                gloo_timers::future::TimeoutFuture::new(PROGRESS_MS).await;
-                dispatch.dispatch(Action::Progress(kind, done.get(), total));
-            }
-        });
-        let ran = match select(Box::pin(ran), report).await {
-            Either::Left((ran, _)) => ran,
-            Either::Right(((), _)) => unreachable!("the reporter loops forever"),
-        };
-        match ran {
+        match reported(ran, kind, total, dispatch, || done.get()).await {
             Ok(out) => finished(out, &engine, HOME, 1),
             Err(e) => {
                 drop_dead(&self.page);
@@ -141,18 +133,11 @@ pub async fn processes(
         m.sample(memory_bytes());
         memory.set(m);
     };
-    // O(1) per update: a count, never a copy of the trace.
-    let report = Box::pin(async {
-        loop {
-            gloo_timers::future::TimeoutFuture::new(PROGRESS_MS).await;
-            sample();
-            dispatch.dispatch(Action::Progress(kind, progress.done(), total));
-        }
-    });
-    let out = match select(technique.run(job, &env), report).await {
-        Either::Left((out, _)) => out,
-        Either::Right(((), _)) => unreachable!("the reporter loops forever"),
+    let done = || {
+        sample();
+        progress.done()
     };
+    let out = reported(technique.run(job, &env), kind, total, dispatch, done).await;
     sample();
     RunStatus::Done(Rc::new(Finished {
         memory: Some(MemoryUse {
@@ -161,4 +146,25 @@ pub async fn processes(
         }),
         ..super::browser::finished(out.trace, out.outcomes, spawner.build())
     }))
+}
+
+/// Runs `work`, showing its progress every [`PROGRESS_MS`] as `done` reads it: O(1) per update,
+/// a count, never a copy of the trace.
+async fn reported<T>(
+    work: impl Future<Output = T>,
+    kind: TechniqueKind,
+    total: u32,
+    dispatch: &Dispatch,
+    done: impl Fn() -> u32,
+) -> T {
+    let report = async {
+        loop {
+            gloo_timers::future::TimeoutFuture::new(PROGRESS_MS).await;
+            dispatch.dispatch(Action::Progress(kind, done(), total));
+        }
+    };
+    match select(pin!(work), pin!(report)).await {
+        Either::Left((out, _)) => out,
+        Either::Right(((), _)) => unreachable!("the reporter loops forever"),
+    }
 }

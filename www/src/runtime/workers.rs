@@ -107,11 +107,7 @@ impl WorkerBridge {
         options.set_type(WorkerType::Module);
         options.set_name(name);
         let worker = Worker::new_with_options("./worker.js", &options).map_err(js_error)?;
-        let inbox = Rc::new(RefCell::new(Inbox {
-            heard_us: PerfClock.now_us(),
-            who: "the worker",
-            ..Inbox::default()
-        }));
+        let inbox = Inbox::new("the worker");
         let on_message = {
             let inbox = inbox.clone();
             Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {

@@ -34,6 +34,15 @@ pub(super) struct Inbox {
 }
 
 impl Inbox {
+    /// An empty inbox for an engine its messages call `who`, heard from now.
+    pub fn new(who: &'static str) -> Rc<RefCell<Inbox>> {
+        Rc::new(RefCell::new(Inbox {
+            heard_us: PerfClock.now_us(),
+            who,
+            ..Inbox::default()
+        }))
+    }
+
     /// The worker is gone: fail every request in flight with `why`.
     pub fn kill(&mut self, why: String) {
         for (_, p) in self.requests.drain() {

@@ -3,9 +3,6 @@
 //! every technique is then measured on the same code, the pipeline is downloaded once, and a
 //! panic in it fails a technique, not the page.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -13,8 +10,6 @@ use wasm_bindgen_futures::JsFuture;
 use super::inbox::{deliver, Inbox};
 use super::{js_error, Port, WorkerBridge};
 use crate::runtime::browser;
-use interleave::platform::Clock;
-use interleave_web::platform::PerfClock;
 
 #[wasm_bindgen(inline_js = "export function import_module(url) { return import(url); }")]
 extern "C" {
@@ -51,11 +46,7 @@ impl WorkerBridge {
             }
         }
         let engine_class = started?;
-        let inbox = Rc::new(RefCell::new(Inbox {
-            heard_us: PerfClock.now_us(),
-            who: "the engine on the page",
-            ..Inbox::default()
-        }));
+        let inbox = Inbox::new("the engine on the page");
         // Owned by the engine instance from here on (a late answer must still find it).
         let outbox = {
             let inbox = inbox.clone();
